@@ -1,0 +1,239 @@
+/**
+ * End to end: build the web app, serve it on a free loopback port, open it in headless
+ * Chromium (WebGPU through SwiftShader) and check that the worker computed on webgpu the
+ * same numbers as Deno's cpu backend, without a request leaving the page's origin.
+ *
+ * Needs Debian's `chromium` at /usr/bin/chromium. Without it the test is skipped, or fails
+ * when CI=true.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { chromium } from "./_playwright.ts";
+import { type AdapterDescription, initBackend } from "../../lib/runtime/mod.ts";
+import {
+  checksumsAgree,
+  runSmokeTest,
+  type SmokeTestParts,
+} from "../../lib/runtime/smoke_check.ts";
+import { buildWebApp } from "../../app/cli/commands/build.ts";
+import { startStaticServer } from "../../app/cli/static_server.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const INSTALL_HINT =
+  "sudo apt-get install -y chromium   (Debian's package; provides /usr/bin/chromium)";
+/** Relative tolerance between the browser's webgpu result and Deno's cpu result. */
+const REL_TOL = 1e-4;
+/** Upper bounds on every wait, in milliseconds. */
+const TIMEOUT = { build: 120_000, launch: 60_000, page: 30_000, result: 120_000 };
+/**
+ * Chromium flags: WebGPU on SwiftShader, full adapter info (developer features; otherwise
+ * `GPUAdapterInfo.description` is empty), no background traffic to Google.
+ */
+const CHROMIUM_ARGS = [
+  "--enable-unsafe-webgpu",
+  "--enable-webgpu-developer-features",
+  "--no-sandbox",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const STATIC_DIR = fileURLToPath(new URL("../../static/", import.meta.url));
+
+function _exists(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
+}
+
+const haveChromium = _exists(CHROMIUM);
+const inCi = Deno.env.get("CI") === "true";
+if (!haveChromium && !inCi) {
+  console.warn(
+    `tests/e2e/browser_test.ts skipped: ${CHROMIUM} is missing. Install: ${INSTALL_HINT}`,
+  );
+}
+
+interface PageResult {
+  state: string;
+  backend: string;
+  adapter: string;
+  /** The adapter as the worker described it (null when not on webgpu). */
+  adapterInfo: AdapterDescription | null;
+  checksum: number;
+  parts: SmokeTestParts | null;
+  error: string;
+  firstRunMs: string;
+  warmRunMs: string;
+}
+
+/** Waits until the page shows a finished run (done or error) and reads the results. */
+async function _readResult(page: Page): Promise<PageResult> {
+  await page.locator('[data-testid="status"]:is([data-state="done"], [data-state="error"])')
+    .waitFor({ timeout: TIMEOUT.result });
+  const text = async (id: string) => {
+    const cell = page.locator(`[data-testid="${id}"]`);
+    return (await cell.count()) > 0 ? (await cell.textContent({ timeout: 1000 })) ?? "" : "";
+  };
+  const detail = async (id: string) => {
+    const cell = page.locator(`[data-testid="${id}"]`);
+    if ((await cell.count()) === 0) return null;
+    const json = await cell.getAttribute("data-detail", { timeout: 1000 });
+    return json ? JSON.parse(json) : null;
+  };
+  return {
+    state: (await page.locator('[data-testid="status"]').getAttribute("data-state")) ?? "",
+    backend: await text("backend"),
+    adapter: await text("adapter"),
+    adapterInfo: await detail("adapter"),
+    checksum: Number(await text("checksum")),
+    parts: await detail("checksum"),
+    error: await text("error"),
+    firstRunMs: await text("first-run-ms"),
+    warmRunMs: await text("warm-run-ms"),
+  };
+}
+
+function _assertMatches(result: PageResult, expected: { checksum: number; parts: SmokeTestParts }) {
+  assert.ok(result.parts, "the page shows no checksum parts");
+  for (const key of Object.keys(expected.parts) as (keyof SmokeTestParts)[]) {
+    assert.ok(
+      checksumsAgree(result.parts[key], expected.parts[key], REL_TOL),
+      `${result.backend} ${key} = ${result.parts[key]} but Deno cpu gives ${
+        expected.parts[key]
+      } (relative tolerance ${REL_TOL})`,
+    );
+  }
+  assert.ok(
+    checksumsAgree(result.checksum, expected.checksum, REL_TOL),
+    `${result.backend} checksum ${result.checksum} != Deno cpu ${expected.checksum}`,
+  );
+}
+
+/** Runs the smoke test again on `backend` through the page's select and Run button. */
+async function _rerun(page: Page, backend: string): Promise<PageResult> {
+  await page.locator('[data-testid="backend-select"]').selectOption(backend, {
+    timeout: TIMEOUT.page,
+  });
+  await page.locator('[data-testid="run"]').click({ timeout: TIMEOUT.page });
+  return await _readResult(page);
+}
+
+Deno.test({
+  name: "browser: the page runs the smoke test on webgpu and matches Deno's cpu result",
+  ignore: !haveChromium && !inCi,
+  async fn(t) {
+    if (!haveChromium) {
+      assert.fail(`${CHROMIUM} is missing and CI=true: install it with: ${INSTALL_HINT}`);
+    }
+    // Reference: the same inputs on Deno's cpu backend.
+    await initBackend({ backend: "cpu" });
+    const expected = await runSmokeTest();
+
+    const site = await Deno.makeTempDir({ prefix: "e2e-site-" });
+    const shots = await Deno.makeTempDir({ prefix: "e2e-screenshots-" });
+    let server: Awaited<ReturnType<typeof startStaticServer>> | undefined;
+    let context: BrowserContext | undefined;
+    const served: string[] = [];
+    try {
+      // The site: static/'s page and CSS plus a fresh build, never the checkout's dist/.
+      for (const name of ["index.html", "style.css"]) {
+        await Deno.copyFile(join(STATIC_DIR, name), join(site, name));
+      }
+      const built = await buildWebApp({
+        outDir: join(site, "dist"),
+        signal: AbortSignal.timeout(TIMEOUT.build),
+      });
+      console.log(`build: ${(built.elapsedMs / 1e3).toFixed(1)} s`);
+      server = await startStaticServer({
+        root: site,
+        port: 0,
+        onRequest: (method, path, status) => served.push(`${status} ${method} ${path}`),
+      });
+      const origin = new URL(server.url).origin;
+
+      context = await chromium.launchPersistentContext(join(site, "profile"), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: TIMEOUT.launch,
+      });
+      // Every request of every page and worker; anything off-origin is also blocked.
+      const requests: string[] = [];
+      const foreign: string[] = [];
+      context.on("request", (request) => requests.push(request.url()));
+      await context.route("**/*", (route) => {
+        const url = route.request().url();
+        if (new URL(url).origin === origin) return route.continue();
+        foreign.push(url);
+        return route.abort("blockedbyclient");
+      });
+      const page = context.pages()[0] ?? await context.newPage();
+      const problems: string[] = [];
+      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+      page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+
+      await page.goto(server.url, { timeout: TIMEOUT.page, waitUntil: "load" });
+      const webgpu = await _readResult(page);
+      const shot = join(shots, "backend_check_webgpu.png");
+      await page.screenshot({ path: shot, fullPage: true, timeout: TIMEOUT.page });
+      console.log(`webgpu: first run ${webgpu.firstRunMs}, warm run ${webgpu.warmRunMs}`);
+      console.log(`screenshot: ${shot}`);
+
+      await t.step("webgpu result", () => {
+        assert.equal(webgpu.state, "done", `the page reported: ${webgpu.error} ${problems}`);
+        assert.equal(webgpu.backend, "webgpu");
+        assert.ok(webgpu.adapterInfo, "the page shows no adapter");
+        assert.ok(webgpu.adapterInfo.description.trim() !== "", "the adapter description is empty");
+        assert.equal(webgpu.adapter, webgpu.adapterInfo.description);
+        console.log(`adapter: ${webgpu.adapter}`);
+        _assertMatches(webgpu, expected);
+      });
+
+      await t.step("the page is cross-origin isolated (COOP + COEP)", async () => {
+        assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+      });
+
+      await t.step("cpu via the select matches too", async () => {
+        const cpu = await _rerun(page, "cpu");
+        assert.equal(cpu.state, "done", `the page reported: ${cpu.error}`);
+        assert.equal(cpu.backend, "cpu");
+        _assertMatches(cpu, expected);
+      });
+
+      await t.step("wasm loads its binaries from the page's origin", async () => {
+        const wasm = await _rerun(page, "wasm");
+        await page.screenshot({
+          path: join(shots, "backend_check_wasm.png"),
+          timeout: TIMEOUT.page,
+        });
+        if (wasm.state === "done") {
+          _assertMatches(wasm, expected);
+        } else {
+          // tfjs-wasm 4.22 has no Conv2DBackpropFilter kernel: the backend must have
+          // started (its .wasm came from our server) and fail only at the gradient.
+          assert.match(wasm.error, /not registered for backend 'wasm'/, wasm.error);
+        }
+        assert.ok(served.some((line) => /^200 GET \/dist\/tfjs-backend-wasm.*\.wasm$/.test(line)));
+      });
+
+      await t.step("no request left the page's origin", () => {
+        assert.deepEqual(foreign, [], `requests outside ${origin}: ${foreign.join(", ")}`);
+        const offOrigin = requests.filter((url) =>
+          !url.startsWith("data:") && new URL(url).origin !== origin
+        );
+        assert.deepEqual(offOrigin, []);
+        assert.ok(requests.some((url) => url.endsWith("/dist/backend_worker.js")));
+      });
+    } finally {
+      await context?.close().catch((error) => console.error(`closing Chromium: ${error}`));
+      await server?.close();
+      await Deno.remove(site, { recursive: true }).catch(() => {});
+    }
+  },
+});
