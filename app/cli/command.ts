@@ -30,6 +30,8 @@ export interface Command {
   help: string;
   /** Flags beyond the common ones (--help, --verbose). */
   flags: FlagSpec;
+  /** False for planned tasks whose issue has not landed: `--help` then exits with 2. */
+  available?: boolean;
   /** True when positional arguments are accepted (e.g. `info FILE...`). */
   positionals?: boolean;
   /** Runs the command; resolves to the exit code. */

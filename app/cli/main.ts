@@ -58,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (parsed.values.help === true) {
       console.log(command.help);
-      return EXIT.ok;
+      return command.available === false ? EXIT.usage : EXIT.ok;
     }
     if (!command.positionals && parsed.positionals.length > 0) {
       throw new UsageError(

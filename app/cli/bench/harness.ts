@@ -104,13 +104,9 @@ export async function runPeer(script: string, args: unknown): Promise<PeerResult
 
 /** A one-line description of this machine: cores, CPU model, WebGPU adapter. */
 export async function describeMachine(): Promise<string> {
-  let cpu = "unknown CPU";
-  try {
-    const info = await Deno.readTextFile("/proc/cpuinfo");
-    cpu = /model name\s*:\s*(.+)/.exec(info)?.[1]?.trim() ?? cpu;
-  } catch {
-    // Not Linux: keep "unknown CPU".
-  }
+  // Deno refuses /proc without --allow-all, so the Python side reads the CPU model.
+  const peer = await runPeer("machine.py", {});
+  const cpu = peer.ok ? String(peer.value.cpu) : "unknown CPU";
   const adapter = await probeWebGpuAdapter();
   const gpu = adapter === null
     ? "no WebGPU adapter"

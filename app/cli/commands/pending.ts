@@ -45,6 +45,7 @@ export function pendingCommand(task: PendingTask): Command {
         ? CONFIG_FLAGS_HELP
         : "  --verbose                show stack traces on errors",
     ].filter((line, i, all) => !(line === "" && all[i - 1] === "")).join("\n"),
+    available: false,
     flags: task.configured ? CONFIG_FLAGS : {},
     positionals: !task.configured,
     async run(ctx) {
