@@ -1,52 +1,41 @@
 /**
  * `Conv2DBackpropFilter` for tfjs's wasm backend, which ships without it (so no conv net
- * could train on wasm). Built from the backend's own fast kernels, never JS loops:
+ * could train on wasm at all).
  *
- *   dW[kh, kw, :, :] = X(kh, kw)^T · dY
+ * For a stride-s convolution with padding, the filter gradient is
  *
- * where X(kh, kw) is the padded input sampled at the kernel offset (kh, kw) with the
- * conv's strides ([B·OH·OW, Cin], one strided slice) and dY is the output gradient
- * reshaped to [B·OH·OW, Cout]. That is the im2col product split into KH·KW slices, so
- * peak extra memory is one [B·OH·OW, Cin] slice rather than the whole im2col matrix.
- * Each product runs in the wasm backend's BatchMatMul (XNNPACK-style SIMD kernels).
+ *   dW[i, j, c, o] = sum_{b, y, x} Xp[b, y + i, x + j, c] · G[b, y, x, o]
+ *
+ * where Xp is the zero-padded input and G is dY spread onto Xp's grid (dY[b, oy, ox] at
+ * y = oy·s, x = ox·s, zeros elsewhere). Flattening both over (b, y, x) into n rows turns
+ * the shift (i, j) into a row offset i·Wp + j, so each kernel tap is one contiguous row
+ * window of Xp (viewed in place, not gathered) and one matrix product:
+ *
+ *   dW[i, j]^T = G^T [Cout, n] · Xp[off .. off + n) [n, Cin]
+ *
+ * G^T is formed once (one transpose of dY); every product then takes the wasm backend's
+ * fast non-transposed BatchMatMul path (its transposeA path is several times slower).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
+import { aliasRows, releaseAlias, Scratch, spreadByStride, type WasmBackend } from "./_wasm_ops.ts";
 
-type _Backend = tf.KernelBackend & { disposeData(dataId: object): boolean };
-type _Attrs = Record<string, unknown>;
-
-function _run(
-  name: string,
-  backend: _Backend,
-  inputs: Record<string, tf.TensorInfo | tf.TensorInfo[]>,
-  attrs: _Attrs,
-): tf.TensorInfo {
-  const kernel = tf.getKernel(name, "wasm");
-  if (kernel === undefined) {
-    throw new Error(`Cannot compute Conv2DBackpropFilter on wasm as its ${name} kernel is missing`);
-  }
-  return kernel.kernelFunc({
-    inputs: inputs as tf.NamedTensorInfoMap,
-    backend,
-    attrs: attrs as tf.NamedAttrMap,
-  }) as tf.TensorInfo;
+interface _Attrs {
+  strides: number | [number, number];
+  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+  dataFormat: "NHWC" | "NCHW";
+  dimRoundingMode?: "floor" | "round" | "ceil";
+  filterShape: [number, number, number, number];
 }
 
 /** The kernel function registered for ("Conv2DBackpropFilter", "wasm"). */
 export function conv2dBackpropFilterWasm(
   args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
 ): tf.TensorInfo {
-  const backend = args.backend as _Backend;
+  const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-  const attrs = (args.attrs ?? {}) as {
-    strides: number | [number, number];
-    pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-    dataFormat: "NHWC" | "NCHW";
-    dimRoundingMode?: "floor" | "round" | "ceil";
-    filterShape: [number, number, number, number];
-  };
+  const attrs = args.attrs as unknown as _Attrs;
   if (attrs.dataFormat === "NCHW") {
     throw new Error(
       "Cannot compute Conv2DBackpropFilter on wasm as only NHWC is supported: current value is NCHW",
@@ -59,59 +48,71 @@ export function conv2dBackpropFilterWasm(
     1,
     attrs.pad,
     attrs.dimRoundingMode,
-    false,
-    "channelsLast",
   );
-  const { batchSize: B, inChannels: cin, outChannels: cout } = info;
+  const { batchSize: b, inChannels: cin, outChannels: cout, inHeight: h, inWidth: w } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
-  const { outHeight: oh, outWidth: ow, inHeight: h, inWidth: w } = info;
+  const { outHeight: oh, outWidth: ow } = info;
   const { top, left } = info.padInfo;
-  const temps: tf.TensorInfo[] = [];
-  const keep = (t: tf.TensorInfo) => (temps.push(t), t);
+  // The padded grid must hold every sampled position, (oh-1)·sh + kh - 1 at most.
+  const hp = Math.max(h + top, (oh - 1) * sh + kh);
+  const wp = Math.max(w + left, (ow - 1) * sw + kw);
+  const n = b * hp * wp;
+  const scratch = new Scratch(backend);
   try {
-    // Pad so that every sampled position exists: rows top .. (oh-1)*sh + kh - 1.
-    const bottom = Math.max(0, (oh - 1) * sh + kh - (h + top));
-    const right = Math.max(0, (ow - 1) * sw + kw - (w + left));
-    const padded = top || left || bottom || right
-      ? keep(_run("PadV2", backend, { x }, {
-        paddings: [[0, 0], [top, bottom], [left, right], [0, 0]],
-        constantValue: 0,
-      }))
-      : x;
-    const n = B * oh * ow;
-    const dy3 = keep(_run("Reshape", backend, { x: dy }, { shape: [1, n, cout] }));
+    // Xp: [B+1, Hp, Wp, Cin] -> [n + Hp·Wp, Cin]. Padding beyond the input is zeros; the
+    // extra all-zero image keeps every shifted row window inside the buffer.
+    const xp = scratch.run("PadV2", { x }, {
+      paddings: [[0, 1], [top, hp - h - top], [left, wp - w - left], [0, 0]],
+      constantValue: 0,
+    });
+    const xFlat = scratch.run("Reshape", { x: xp }, { shape: [n + hp * wp, cin] });
+
+    // G^T: dY [B, OH, OW, Cout] -> [Cout, B, OH, OW] -> spread and padded -> [1, Cout, n].
+    const dyT = scratch.run("Transpose", { x: dy }, { perm: [3, 0, 1, 2] });
+    const planes = scratch.run("Reshape", { x: dyT }, { shape: [cout * b, oh, ow, 1] });
+    let spread = spreadByStride(scratch, planes, sh, sw); // [Cout·B, OH·sh, OW·sw, 1]
+    const [, spreadH, spreadW] = spread.shape;
+    if (spreadH > hp || spreadW > wp) {
+      // Stride larger than the kernel: rows past the last sample are zeros; drop them.
+      spread = scratch.run("Slice", { x: spread }, {
+        begin: [0, 0, 0, 0],
+        size: [cout * b, Math.min(spreadH, hp), Math.min(spreadW, wp), 1],
+      });
+    }
+    const grid = scratch.run("PadV2", { x: spread }, {
+      paddings: [[0, 0], [0, hp - spread.shape[1]], [0, wp - spread.shape[2]], [0, 0]],
+      constantValue: 0,
+    });
+    const gT = scratch.run("Reshape", { x: grid }, { shape: [1, cout, n] });
+
     const parts: tf.TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        // [B, OH, OW, Cin]: input rows i, i+sh, ... and columns j, j+sw, ...
-        const sampled = keep(_run("StridedSlice", backend, { x: padded }, {
-          begin: [0, i, j, 0],
-          end: [B, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, cin],
-          strides: [1, sh, sw, 1],
-          beginMask: 0,
-          endMask: 0,
-          ellipsisMask: 0,
-          newAxisMask: 0,
-          shrinkAxisMask: 0,
-        }));
-        const cols = keep(_run("Reshape", backend, { x: sampled }, { shape: [1, n, cin] }));
-        // [1, Cin, Cout] = cols^T · dY
-        parts.push(keep(_run("BatchMatMul", backend, { a: cols, b: dy3 }, {
-          transposeA: true,
-          transposeB: false,
-        })));
+        // Rows off .. off + n of Xp, viewed in place: no copy.
+        const window = aliasRows(backend, xFlat, i * wp + j, n); // [1, n, Cin]
+        try {
+          // [1, Cout, Cin] = G^T · window
+          parts.push(scratch.run("BatchMatMul", { a: gT, b: window }, {
+            transposeA: false,
+            transposeB: false,
+          }));
+        } finally {
+          releaseAlias(backend, window);
+        }
       }
     }
-    const stacked = parts.length === 1
-      ? parts[0]
-      : keep(_run("Concat", backend, parts as unknown as Record<string, tf.TensorInfo>, {
-        axis: 0,
-      }));
-    return _run("Reshape", backend, { x: stacked }, { shape: [kh, kw, cin, cout] });
+    const stacked = parts.length === 1 ? parts[0] : scratch.run("Concat", parts, { axis: 0 });
+    const swapped = scratch.run("Transpose", { x: stacked }, { perm: [0, 2, 1] });
+    return _reshapeOut(backend, swapped, [kh, kw, cin, cout]);
   } finally {
-    // Reshape on wasm shares the data buffer (ref-counted); disposeData drops our refs.
-    for (const t of temps) backend.disposeData(t.dataId);
+    scratch.dispose();
   }
+}
+
+/** Reshape shares the buffer (ref-counted), so the result outlives the scratch dispose. */
+function _reshapeOut(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
+  const kernel = tf.getKernel("Reshape", "wasm")!;
+  return kernel.kernelFunc({ inputs: { x }, backend, attrs: { shape } }) as tf.TensorInfo;
 }
 
 /** Kernel config for tf.registerKernel. */

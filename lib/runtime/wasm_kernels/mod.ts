@@ -10,14 +10,20 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
+import { conv2dBackpropInputWasmConfig } from "./conv2d_backprop_input.ts";
 
-const _KERNELS: tf.KernelConfig[] = [conv2dBackpropFilterWasmConfig];
+/** Kernels wasm lacks, and wasm kernels we replace because ours are much faster. */
+const _KERNELS: tf.KernelConfig[] = [
+  conv2dBackpropFilterWasmConfig,
+  conv2dBackpropInputWasmConfig,
+];
 
-/** Registers our wasm training kernels (idempotent). */
+/** Registers our wasm training kernels (idempotent; replaces tfjs-wasm's own where listed). */
 export function registerWasmTrainingKernels(): void {
   for (const config of _KERNELS) {
-    if (tf.getKernel(config.kernelName, config.backendName) === undefined) {
-      tf.registerKernel(config);
-    }
+    const current = tf.getKernel(config.kernelName, config.backendName);
+    if (current?.kernelFunc === config.kernelFunc) continue;
+    if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
   }
 }

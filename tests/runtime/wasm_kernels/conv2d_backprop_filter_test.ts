@@ -1,54 +1,19 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { assertNoTensorLeaks, initBackend, Rng } from "../../../lib/runtime/mod.ts";
+import { assertNoTensorLeaks, initBackend } from "../../../lib/runtime/mod.ts";
 import { assertAllClose } from "../../_support/assert_close.ts";
+import { caseLabel, CONV_CASES, convGradient } from "./_conv_cases.ts";
 
-interface Case {
-  x: [number, number, number, number]; // [B, H, W, Cin]
-  filter: [number, number, number, number]; // [KH, KW, Cin, Cout]
-  strides: number | [number, number];
-  pad: "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
-}
-
-const CASES: Case[] = [
-  { x: [2, 9, 11, 3], filter: [3, 3, 3, 4], strides: 1, pad: "same" },
-  { x: [2, 9, 11, 3], filter: [3, 3, 3, 4], strides: 1, pad: "valid" },
-  { x: [1, 16, 16, 1], filter: [5, 5, 1, 8], strides: 1, pad: "same" },
-  { x: [3, 13, 10, 2], filter: [3, 3, 2, 5], strides: 2, pad: "same" },
-  { x: [3, 13, 10, 2], filter: [3, 2, 2, 5], strides: [2, 3], pad: "valid" },
-  { x: [2, 8, 8, 4], filter: [1, 1, 4, 6], strides: 1, pad: "valid" },
-  { x: [2, 12, 12, 3], filter: [4, 4, 3, 2], strides: 2, pad: "same" }, // even kernel
-  { x: [1, 10, 7, 2], filter: [3, 3, 2, 3], strides: 1, pad: 2 },
-  { x: [2, 7, 9, 2], filter: [3, 3, 2, 3], strides: [1, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
-  { x: [4, 32, 32, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
-];
-
-/** dL/dW of sum(conv2d(x, w) * r) for a fixed random r: exercises Conv2DBackpropFilter. */
-async function filterGradient(c: Case, seed: number): Promise<Float32Array> {
-  const rng = new Rng(seed);
-  const values = (shape: number[]) =>
-    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal());
-  const x = tf.tensor4d(values(c.x), c.x);
-  const w = tf.tensor4d(values(c.filter), c.filter);
-  const outShape = tf.tidy(() => tf.conv2d(x, w, c.strides, c.pad).shape);
-  const r = tf.tensor(values(outShape), outShape);
-  const grad = tf.grad((filter: tf.Tensor) =>
-    tf.conv2d(x, filter as tf.Tensor4D, c.strides, c.pad).mul(r).sum()
-  )(w);
-  const out = (await grad.data()) as Float32Array;
-  tf.dispose([x, w, r, grad]);
-  return out;
-}
-
-for (const [i, c] of CASES.entries()) {
-  const label = `x ${c.x} filter ${c.filter} strides ${c.strides} pad ${JSON.stringify(c.pad)}`;
+for (const [i, c] of CONV_CASES.entries()) {
+  const label = caseLabel(c);
   Deno.test(`wasm Conv2DBackpropFilter equals cpu: ${label}`, async () => {
     await initBackend({ backend: "cpu" });
-    const expected = await filterGradient(c, 100 + i);
+    const expected = await convGradient(c, 100 + i, "filter");
     await initBackend({ backend: "wasm" });
-    const got = await assertNoTensorLeaks(() => filterGradient(c, 100 + i), { label });
-    // Sums over B·OH·OW terms of unit normals: scale atol with sqrt(terms).
-    const terms = expected.length > 0 ? c.x[0] * c.x[1] * c.x[2] : 1;
+    const got = await assertNoTensorLeaks(() => convGradient(c, 100 + i, "filter"), { label });
+    // Each value sums up to B·OH·OW (filter) or KH·KW·Cout (input) products of unit normals:
+    // float32 rounding grows like sqrt(terms), so atol scales with it.
+    const terms = c.x[0] * c.x[1] * c.x[2];
     assertAllClose(got, expected, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(terms), label });
   });
 }
