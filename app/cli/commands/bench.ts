@@ -7,10 +7,11 @@
 import { type Command, UsageError } from "../command.ts";
 import { type BenchFigure, type BenchRow, describeMachine } from "../bench/harness.ts";
 import { matmulFigure } from "../bench/matmul.ts";
+import { conv3Figure } from "../bench/conv3.ts";
 import { initBackend, probeWebGpuAdapter } from "../../../lib/runtime/mod.ts";
 
 /** Every figure, in the order they run. Later issues append theirs. */
-export const FIGURES: BenchFigure[] = [matmulFigure];
+export const FIGURES: BenchFigure[] = [matmulFigure, conv3Figure];
 
 async function _availableBackends(): Promise<string[]> {
   const backends = ["cpu"];

@@ -1,0 +1,85 @@
+/**
+ * A {@linkcode ByteSource} over a file on disk with range reads (seek + read), so the EDF
+ * reader never loads a 2 GB recording whole.
+ *
+ * @module
+ */
+import type { ByteSource } from "../../lib/eeg/mod.ts";
+
+/** A file opened for range reads; close it when done (or use `using`). */
+export interface FileByteSource extends ByteSource, Disposable {
+  /** The path it was opened from. */
+  readonly path: string;
+  /** Closes the file; later reads reject. */
+  close(): void;
+}
+
+/**
+ * Opens `path` for range reads. Reads are queued, so concurrent `read` calls never race on
+ * the one file position. A read past the current end of the file (one that shrank after
+ * opening) resolves to fewer bytes, which the EDF reader reports as an EdfFormatError.
+ *
+ * @example
+ * ```ts ignore
+ * import { openFileByteSource } from "./file_byte_source.ts";
+ * import { EdfReader } from "../../lib/eeg/mod.ts";
+ * using source = await openFileByteSource("recording.edf");
+ * const reader = await EdfReader.open(source);
+ * const { data } = await reader.readSignals({ channels: ["EEG Fp1"], startSeconds: 10, endSeconds: 20 });
+ * ```
+ */
+export async function openFileByteSource(path: string | URL): Promise<FileByteSource> {
+  const file = await Deno.open(path, { read: true });
+  let size: number;
+  try {
+    size = (await file.stat()).size;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+  const readAt = async (offset: number, length: number): Promise<Uint8Array> => {
+    if (closed) {
+      throw new TypeError(
+        `Cannot read ${String(path)} as the source must be open: current value is closed`,
+      );
+    }
+    await file.seek(offset, Deno.SeekMode.Start);
+    const bytes = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const n = await file.read(bytes.subarray(filled));
+      if (n === null) return bytes.subarray(0, filled);
+      filled += n;
+    }
+    return bytes;
+  };
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    file.close();
+  };
+  return {
+    path: String(path),
+    size,
+    read(offset: number, length: number): Promise<Uint8Array> {
+      if (
+        !Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 ||
+        length < 0 || offset + length > size
+      ) {
+        return Promise.reject(
+          new RangeError(
+            `Cannot read bytes as the range must lie within the ${size}-byte file: ` +
+              `current value is offset ${offset}, length ${length}`,
+          ),
+        );
+      }
+      const result = queue.then(() => readAt(offset, length));
+      queue = result.catch(() => {});
+      return result;
+    },
+    close,
+    [Symbol.dispose]: close,
+  };
+}
