@@ -1,0 +1,61 @@
+/**
+ * PNG encoding and decoding (fast-png, pure JS: the same bytes in Deno and browsers).
+ *
+ * @module
+ */
+import { decode, encode } from "fast-png";
+import { assertRaster, type RasterImage } from "./raster.ts";
+
+/**
+ * Encodes an image as PNG. Deterministic: the same pixels always give the same bytes.
+ *
+ * @example
+ * ```ts
+ * import { decodePng, encodePng } from "./png.ts";
+ * const image = { width: 2, height: 1, channels: 1 as const, depth: 8 as const, data: new Uint8Array([0, 255]) };
+ * console.assert(decodePng(encodePng(image)).data[1] === 255);
+ * ```
+ */
+export function encodePng(image: RasterImage): Uint8Array {
+  assertRaster(image, "the image to encode as PNG");
+  return encode({
+    width: image.width,
+    height: image.height,
+    channels: image.channels,
+    depth: image.depth,
+    data: image.data,
+  });
+}
+
+/** Decodes PNG bytes (8/16-bit; grey, grey+alpha, RGB, RGBA; palettes expanded to RGB/RGBA). */
+export function decodePng(bytes: Uint8Array, options: { source?: string } = {}): RasterImage {
+  const source = options.source ?? "PNG data";
+  let png;
+  try {
+    png = decode(bytes);
+  } catch (error) {
+    throw new SyntaxError(`Cannot decode ${source} as PNG: ${(error as Error).message}`);
+  }
+  let { data, channels } = png as { data: Uint8Array | Uint16Array; channels: number };
+  const depth = png.depth;
+  if (png.palette !== undefined) {
+    // Indexed colour: expand to RGB (or RGBA with a transparency table).
+    const palette = png.palette as number[][];
+    const out = new Uint8Array(png.width * png.height * palette[0].length);
+    const stride = palette[0].length;
+    for (let i = 0; i < png.width * png.height; i++) out.set(palette[data[i]], i * stride);
+    return { width: png.width, height: png.height, channels: stride as 3 | 4, depth: 8, data: out };
+  }
+  if (depth !== 8 && depth !== 16) {
+    // 1/2/4-bit grey: scale to 8 bits so 0 and the maximum map to 0 and 255.
+    const scale = 255 / (2 ** depth - 1);
+    data = Uint8Array.from(data, (v) => Math.round(v * scale));
+  }
+  return {
+    width: png.width,
+    height: png.height,
+    channels: channels as 1 | 2 | 3 | 4,
+    depth: depth === 16 ? 16 : 8,
+    data,
+  };
+}
