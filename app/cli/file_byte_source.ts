@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ByteSource } from "../../lib/eeg/mod.ts";
+import type { ByteSource } from "../../lib/eeg/edf/mod.ts";
 
 /** A file opened for range reads; close it when done (or use `using`). */
 export interface FileByteSource extends ByteSource, Disposable {
@@ -22,7 +22,7 @@ export interface FileByteSource extends ByteSource, Disposable {
  * @example
  * ```ts ignore
  * import { openFileByteSource } from "./file_byte_source.ts";
- * import { EdfReader } from "../../lib/eeg/mod.ts";
+ * import { EdfReader } from "../../lib/eeg/edf/mod.ts";
  * using source = await openFileByteSource("recording.edf");
  * const reader = await EdfReader.open(source);
  * const { data } = await reader.readSignals({ channels: ["EEG Fp1"], startSeconds: 10, endSeconds: 20 });

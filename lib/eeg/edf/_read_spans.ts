@@ -1,0 +1,67 @@
+/**
+ * Private: reads many byte spans of a source in few calls, merging spans that lie close
+ * together (so reading 3 of 64 channels does not read everything, and reading all of
+ * them does not make one call per record and channel).
+ *
+ * @module
+ */
+import type { ByteSource } from "./byte_source.ts";
+import { EdfFormatError } from "./edf_format_error.ts";
+
+/** A span to read, with two tags the visitor gets back. */
+export interface _Span {
+  offset: number;
+  length: number;
+  record: number;
+  slot: number;
+}
+
+/** Merge limits: spans closer than `maxGapBytes` share a read of at most `maxChunkBytes`. */
+export interface _ReadLimits {
+  maxChunkBytes: number;
+  maxGapBytes: number;
+}
+
+/** Default limits: 8 MiB per read, merging over gaps under 64 KiB. */
+export const _DEFAULT_LIMITS: _ReadLimits = { maxChunkBytes: 8 << 20, maxGapBytes: 64 << 10 };
+
+/** Reads `spans` (in increasing offset order) and calls `visit` with each span's bytes. */
+export async function _readSpans(
+  source: ByteSource,
+  spans: Iterable<_Span>,
+  visit: (span: _Span, bytes: Uint8Array) => void,
+  limits: _ReadLimits = _DEFAULT_LIMITS,
+): Promise<void> {
+  let group: _Span[] = [];
+  let start = 0;
+  let end = 0;
+  const flush = async () => {
+    if (group.length === 0) return;
+    const chunk = await source.read(start, end - start);
+    if (chunk.length !== end - start) {
+      throw new EdfFormatError(
+        `Cannot read EDF data at byte ${start} as the source must return ${end - start} bytes: ` +
+          `current value is ${chunk.length} bytes`,
+        { field: "data record", byteOffset: start + chunk.length },
+      );
+    }
+    for (const span of group) {
+      visit(span, chunk.subarray(span.offset - start, span.offset - start + span.length));
+    }
+    group = [];
+  };
+  for (const span of spans) {
+    if (span.length === 0) continue;
+    const spanEnd = span.offset + span.length;
+    if (
+      group.length > 0 &&
+      (span.offset - end > limits.maxGapBytes || spanEnd - start > limits.maxChunkBytes)
+    ) {
+      await flush();
+    }
+    if (group.length === 0) start = span.offset;
+    group.push(span);
+    end = spanEnd;
+  }
+  await flush();
+}
