@@ -8,6 +8,7 @@ import { pendingCommand } from "./pending.ts";
 import { command as build } from "./build.ts";
 import { command as serve } from "./serve.ts";
 import { command as bench } from "./bench.ts";
+import { command as info } from "./info.ts";
 
 const _EEG_DATA = 'issue #4 ("EEG datasets")';
 const _CLASSIFIER = 'issue #5 ("Multi-task EEG classifier")';
@@ -65,13 +66,7 @@ export const COMMANDS: Command[] = [
     usage: "deno task meta-dataset --config FILE --out DIR",
     configured: true,
   }),
-  pendingCommand({
-    name: "info",
-    summary: "print a header summary of EDF/BDF/MAT files",
-    issue: 'issue #3 ("EEG signal layer")',
-    usage: "deno task info FILE... [--json]",
-    configured: false,
-  }),
+  info,
   build,
   serve,
   bench,

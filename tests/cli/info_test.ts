@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+const SHARED = new URL("../../../shared/data/eeg/", import.meta.url).pathname;
+
+async function info(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-env", `${ROOT}app/cli/main.ts`, "info", ...args],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("info summarises real EDF and BDF files; --json gives the same facts", async () => {
+  const edf = `${SHARED}eegmat/Subject00_1.edf`;
+  const bdf = `${SHARED}mne_testdata/test.bdf`;
+  const text = await info([edf, bdf]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /type {7}EDF\+C/);
+  assert.match(text.stdout, /EEG Fp1 +500 +uV/);
+  assert.match(text.stdout, /type {7}BDF/);
+  const json = await info(["--json", edf]);
+  assert.equal(json.code, 0);
+  const [summary] = JSON.parse(json.stdout);
+  assert.equal(summary.fileType, "EDF+C");
+  assert.equal(
+    summary.signals.filter((s: { isAnnotation: boolean }) => !s.isAnnotation).length,
+    21,
+  );
+  assert.equal(summary.signals[0].sampleRateHz, 500);
+});
+
+Deno.test("info: a missing file, a wrong type and a corrupt file are one line and exit 2", async () => {
+  const missing = await info(["/nonexistent/x.edf"]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.stderr.trim(), "error: Cannot read /nonexistent/x.edf as it does not exist");
+  const wrong = await info([`${SHARED}eegmat/subject-info.csv`]);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /info reads \.edf and \.bdf files: current extension is "\.csv"/);
+  const dir = await Deno.makeTempDir();
+  try {
+    const bytes = await Deno.readFile(`${SHARED}eegmat/Subject00_1.edf`);
+    bytes.set(new TextEncoder().encode("abc     "), 236); // number of data records
+    await Deno.writeFile(`${dir}/bad.edf`, bytes);
+    const bad = await info([`${dir}/bad.edf`]);
+    assert.equal(bad.code, 2);
+    assert.equal(bad.stderr.trim().split("\n").length, 1);
+    assert.match(bad.stderr, /bad\.edf: .*"number of data records".* byte 236/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
