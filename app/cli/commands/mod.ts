@@ -9,6 +9,7 @@ import { command as build } from "./build.ts";
 import { command as serve } from "./serve.ts";
 import { command as bench } from "./bench.ts";
 import { command as info } from "./info.ts";
+import { command as preprocess } from "./preprocess.ts";
 
 const _EEG_DATA = 'issue #4 ("EEG datasets")';
 const _CLASSIFIER = 'issue #5 ("Multi-task EEG classifier")';
@@ -24,13 +25,7 @@ export const COMMANDS: Command[] = [
       "deno task train [--config FILE] [--set k=v] [--backend NAME] [--out DIR] [--resume DIR]",
     configured: true,
   }),
-  pendingCommand({
-    name: "preprocess",
-    summary: "turn a folder of EDF/BDF/MAT recordings into a spectrogram dataset",
-    issue: _EEG_DATA,
-    usage: "deno task preprocess --config config/data/math.toml --set dataset.root=DIR --out DIR",
-    configured: true,
-  }),
+  preprocess,
   pendingCommand({
     name: "sample",
     summary: "generate spectrograms from a trained diffusion model",
