@@ -61,3 +61,25 @@ Deno.test("synthetic EEG: microvolt scale, alpha blocked during the task, fronta
   // Line interference sits at 50 Hz, well above the neighbouring background.
   assert.ok(bandPower(rest.data[o1], fs, 50, 50) > 5 * bandPower(rest.data[o1], fs, 45, 45));
 });
+
+Deno.test("the synthetic folder is a Math-layout dataset written through our EDF writer", async () => {
+  const { MemoryStorage } = await import("../../lib/io/memory_storage.ts");
+  const { writeSyntheticMathFolder } = await import("../../lib/data/synthetic_dataset.ts");
+  const { listMathDataset } = await import("../../lib/data/adapters/math.ts");
+  const { readEdf } = await import("../../lib/eeg/edf/read_edf.ts");
+  const { bytesSource } = await import("../../lib/eeg/edf/byte_source.ts");
+  const storage = new MemoryStorage();
+  await writeSyntheticMathFolder(storage, { subjects: 2, durationSeconds: 20, seed: 3 });
+  const { recordings, warnings } = await listMathDataset(storage);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(recordings.map((r) => [r.path, r.labels.task_state, r.labels.gender]), [
+    ["Synth00_1.edf", "rest", "female"],
+    ["Synth00_2.edf", "arithmetic", "female"],
+    ["Synth01_1.edf", "rest", "male"],
+    ["Synth01_2.edf", "arithmetic", "male"],
+  ]);
+  const edf = await readEdf(bytesSource(await storage.readBytes("Synth00_1.edf")));
+  assert.equal(edf.header.signals.filter((s) => !s.isAnnotation).length, 20);
+  assert.equal(edf.data[0].length, 20 * 500);
+  assert.equal(edf.header.signals[0].label, "EEG Fp1");
+});
