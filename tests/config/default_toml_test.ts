@@ -18,9 +18,18 @@ Deno.test("config/default.toml resolves against the base schema to its defaults"
   }
 });
 
-Deno.test("every preset folder has a README saying which issue fills it", async () => {
-  for (const folder of ["classification", "diffusion", "segmentation", "data"]) {
-    const readme = await Deno.readTextFile(new URL(`${folder}/README.md`, CONFIG_DIR));
-    assert.match(readme, /^# \w+ presets\n/, folder);
+Deno.test("every dataset preset in config/data/ resolves against the preprocess schema", async () => {
+  const { PREPROCESS_SCHEMA } = await import("../../lib/data/preprocess_schema.ts");
+  const { resolveConfig } = await import("../../lib/config/mod.ts");
+  const dir = new URL("data/", CONFIG_DIR);
+  const presets = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name.endsWith(".toml") && !entry.name.startsWith("meta-")) presets.push(entry.name);
+  }
+  assert.ok(presets.length >= 4, `presets: ${presets}`);
+  for (const name of presets) {
+    const text = await Deno.readTextFile(new URL(name, dir));
+    const config = resolveConfig(PREPROCESS_SCHEMA, { files: [{ source: name, text }] });
+    assert.ok(["math", "parkinsons", "folder"].includes(config.dataset.name), name);
   }
 });

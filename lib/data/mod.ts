@@ -1,0 +1,6 @@
+/**
+ * Datasets and their labels. For now: label specifications and target encoding.
+ *
+ * @module
+ */
+export * from "./labels.ts";
