@@ -18,3 +18,4 @@ export { istft, type IstftResult } from "./istft.ts";
 export { istftGpu, type IstftTensors, stftGpu, type StftTensors } from "./stft_gpu.ts";
 export * from "./log_spectrogram.ts";
 export { logSpectrogramGpu } from "./log_spectrogram_gpu.ts";
+export * from "./mat/mod.ts";
