@@ -8,10 +8,19 @@ import { type Command, UsageError } from "../command.ts";
 import { type BenchFigure, type BenchRow, describeMachine } from "../bench/harness.ts";
 import { matmulFigure } from "../bench/matmul.ts";
 import { conv3Figure } from "../bench/conv3.ts";
+import { edfReadFigure } from "../bench/edf_read.ts";
+import { stftFigure } from "../bench/stft.ts";
+import { recipeFigure } from "../bench/recipe.ts";
 import { initBackend, probeWebGpuAdapter } from "../../../lib/runtime/mod.ts";
 
 /** Every figure, in the order they run. Later issues append theirs. */
-export const FIGURES: BenchFigure[] = [matmulFigure, conv3Figure];
+export const FIGURES: BenchFigure[] = [
+  matmulFigure,
+  conv3Figure,
+  edfReadFigure,
+  stftFigure,
+  recipeFigure,
+];
 
 async function _availableBackends(): Promise<string[]> {
   const backends = ["cpu"];

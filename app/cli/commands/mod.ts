@@ -9,22 +9,17 @@ import { command as build } from "./build.ts";
 import { command as serve } from "./serve.ts";
 import { command as bench } from "./bench.ts";
 import { command as info } from "./info.ts";
+import { command as train } from "./train.ts";
+import { command as evaluate } from "./evaluate.ts";
 import { command as preprocess } from "./preprocess.ts";
+import { command as metaDataset } from "./meta_dataset.ts";
 
-const _EEG_DATA = 'issue #4 ("EEG datasets")';
 const _CLASSIFIER = 'issue #5 ("Multi-task EEG classifier")';
 const _SEGMENTATION = 'issue #7 ("Segmentation")';
 
 /** All tasks. `test` and `check` are plain deno tasks (see deno.json), not CLI commands. */
 export const COMMANDS: Command[] = [
-  pendingCommand({
-    name: "train",
-    summary: "train a model from a config (classifier, diffusion or U-Net)",
-    issue: _CLASSIFIER,
-    usage:
-      "deno task train [--config FILE] [--set k=v] [--backend NAME] [--out DIR] [--resume DIR]",
-    configured: true,
-  }),
+  train,
   preprocess,
   pendingCommand({
     name: "sample",
@@ -40,13 +35,7 @@ export const COMMANDS: Command[] = [
     usage: "deno task segment --run DIR --input FILE|DIR [--masks DIR] --out DIR",
     configured: true,
   }),
-  pendingCommand({
-    name: "evaluate",
-    summary: "per-task metrics of a saved model on a dataset split",
-    issue: _CLASSIFIER,
-    usage: "deno task evaluate --run DIR [--data DIR] [--split NAME|all] --out FILE.json",
-    configured: true,
-  }),
+  evaluate,
   pendingCommand({
     name: "metrics",
     summary: "generative metrics (KID, FID, precision/recall) of generated images",
@@ -54,13 +43,7 @@ export const COMMANDS: Command[] = [
     usage: "deno task metrics --config FILE --out DIR",
     configured: true,
   }),
-  pendingCommand({
-    name: "meta-dataset",
-    summary: "combine preprocessed datasets into one weighted dataset",
-    issue: _EEG_DATA,
-    usage: "deno task meta-dataset --config FILE --out DIR",
-    configured: true,
-  }),
+  metaDataset,
   info,
   build,
   serve,

@@ -1,0 +1,101 @@
+/**
+ * Figure: reading every EDF file of the Math dataset (eegmat, 32 files) in full, all
+ * signals as physical values plus the annotations, from the page cache: our reader
+ * (`openFileByteSource` + `readEdf`) vs `mne.io.read_raw_edf(preload=True)`, in MB of
+ * files per second.
+ *
+ * Also exports where the benchmarks find the eegmat recordings (shared with the stft and
+ * recipe figures).
+ *
+ * @module
+ */
+import { openFileByteSource } from "../file_byte_source.ts";
+import { readEdf } from "../../../lib/eeg/edf/mod.ts";
+import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+
+/**
+ * The eegmat folder: $BENCH_EEGMAT_DIR, else ../shared/data/eeg/eegmat beside the
+ * project root (where the development machines keep the shared data).
+ */
+export function eegmatDir(): string {
+  const fromEnv = Deno.env.get("BENCH_EEGMAT_DIR");
+  if (fromEnv) return fromEnv.replace(/\/+$/, "");
+  return new URL("../../../../shared/data/eeg/eegmat", import.meta.url).pathname;
+}
+
+/** The .edf files of the eegmat folder, sorted; null (and a log line) when there are none. */
+export function eegmatFiles(log: (message: string) => void, figure: string): string[] | null {
+  const dir = eegmatDir();
+  let files: string[];
+  try {
+    files = [...Deno.readDirSync(dir)]
+      .filter((entry) => entry.isFile && entry.name.toLowerCase().endsWith(".edf"))
+      .map((entry) => `${dir}/${entry.name}`)
+      .sort();
+  } catch (error) {
+    log(
+      `${figure}: skipped, cannot list ${dir} (${(error as Error).message}); ` +
+        `set BENCH_EEGMAT_DIR to the eegmat folder`,
+    );
+    return null;
+  }
+  if (files.length === 0) {
+    log(`${figure}: skipped, no .edf files in ${dir}`);
+    return null;
+  }
+  return files;
+}
+
+/** Reads every file fully; returns the number of samples read (all signals). */
+async function _readAll(files: string[]): Promise<number> {
+  let samples = 0;
+  for (const path of files) {
+    using source = await openFileByteSource(path);
+    const recording = await readEdf(source);
+    for (const signal of recording.data) samples += signal.length;
+  }
+  return samples;
+}
+
+export const edfReadFigure: BenchFigure = {
+  name: "edf_read",
+  description: "read all eegmat EDF files fully (all signals, physical values), MB/s, " +
+    "vs mne.io.read_raw_edf(preload=True)",
+  async run(ctx) {
+    const files = eegmatFiles(ctx.log, "edf_read");
+    if (files === null) return [];
+    const repeats = ctx.quick ? 2 : 9;
+    const bytes = files.reduce((sum, path) => sum + Deno.statSync(path).size, 0);
+    ctx.log(`edf_read: MNE peer (${files.length} files, ${(bytes / 1e6).toFixed(1)} MB)`);
+    const peer = await runPeer("edf_read.py", { files, repeats: ctx.quick ? 1 : 5 });
+    ctx.log("edf_read: ours (openFileByteSource + readEdf)");
+    let samples = 0;
+    const seconds = await timeMedian(async () => {
+      samples = await _readAll(files);
+    }, { warmup: 2, repeats });
+    const value = bytes / 1e6 / seconds;
+    const peerValue = peer.ok ? bytes / 1e6 / Number(peer.value.seconds) : null;
+    const notes: string[] = [];
+    if (!peer.ok) notes.push(peer.note);
+    else if (Number(peer.value.samples) !== samples) {
+      notes.push(`sample counts differ: ours ${samples}, MNE ${peer.value.samples}`);
+    }
+    ctx.log(
+      `edf_read: ours ${(seconds * 1e3).toFixed(1)} ms, MNE ${
+        peer.ok ? (Number(peer.value.seconds) * 1e3).toFixed(1) : "-"
+      } ms for ${files.length} files (${samples} samples)`,
+    );
+    const row: BenchRow = {
+      name: `edf_read_eegmat_${files.length}_files`,
+      unit: "MB/s",
+      value: Number(value.toFixed(3)),
+      peer: peer.ok ? String(peer.value.version) : "mne.io.read_raw_edf(preload=True)",
+      peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
+      ratio: ratioFor("MB/s", value, peerValue),
+      backend: "cpu",
+      machine: ctx.machine,
+      ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
+    };
+    return [row];
+  },
+};

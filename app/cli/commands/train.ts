@@ -1,0 +1,208 @@
+/**
+ * `deno task train`: trains the multi-task classifier on preprocessed spectrogram datasets
+ * (or, with no arguments, on the built-in synthetic EEG), writes the run folder, and
+ * evaluates the saved model on the test split.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { join, resolve } from "node:path";
+import { type Command, UsageError } from "../command.ts";
+import {
+  CONFIG_FLAGS,
+  CONFIG_FLAGS_HELP,
+  loadTaskConfig,
+  maybePrintConfig,
+} from "../task_config.ts";
+import { FileStorage } from "../file_storage.ts";
+import { createProgressBar } from "../progress.ts";
+import { ensureBuiltinDataset } from "../builtin_data.ts";
+import { type ClassifierConfig, CLASSIFY_SCHEMA } from "../../../lib/classify/config_schema.ts";
+import { buildClassifier } from "../../../lib/classify/build_classifier.ts";
+import {
+  datasetFingerprint,
+  type DatasetRoot,
+  datasetTasks,
+  openImageDataset,
+} from "../../../lib/data/image_dataset.ts";
+import { RunFolder } from "../../../lib/io/run_folder.ts";
+import { initBackend } from "../../../lib/runtime/backend.ts";
+import { Rng } from "../../../lib/runtime/rng.ts";
+import { trainModel } from "../../../lib/train/train_model.ts";
+import { planTraining } from "../../../lib/train/train_plan.ts";
+import { evaluateModel } from "../../../lib/train/evaluate_model.ts";
+import { formatEvaluation } from "../format_evaluation.ts";
+
+const _DEMO = new URL("../../../config/classification/demo.toml", import.meta.url);
+
+function _timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+}
+
+async function _isEmptyOrMissing(dir: string): Promise<boolean> {
+  try {
+    for await (const _ of Deno.readDir(dir)) return false;
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return true;
+    throw error;
+  }
+}
+
+async function _roots(config: ClassifierConfig, log: (m: string) => void): Promise<DatasetRoot[]> {
+  const roots = Array.isArray(config.data.root) ? config.data.root : [config.data.root];
+  if (roots.length === 1 && roots[0] === "") {
+    log("data.root is empty: using the built-in synthetic EEG (made once under runs/.builtin/)");
+    const bar = createProgressBar();
+    try {
+      roots[0] = await ensureBuiltinDataset("runs", bar.listener);
+    } finally {
+      bar.stop();
+    }
+  }
+  const out: DatasetRoot[] = [];
+  for (const root of roots) {
+    const files = new FileStorage(resolve(root));
+    if (!(await files.exists("metadata.csv"))) {
+      throw new UsageError(
+        `data.root ${root} has no metadata.csv: point it at a folder made by deno task preprocess`,
+      );
+    }
+    out.push({ name: root, files });
+  }
+  return out;
+}
+
+export const command: Command = {
+  name: "train",
+  summary: "train the multi-task classifier (no arguments: the built-in synthetic demo)",
+  help: [
+    "deno task train: multi-task classifier on spectrogram datasets",
+    "",
+    "Usage:",
+    "  deno task train [--config FILE] [--set k=v] [--backend NAME] [--out DIR] [--resume DIR]",
+    "",
+    "Examples:",
+    "  deno task train                                   # built-in synthetic EEG demo",
+    "  deno task train --config config/classification/math-state.toml \\",
+    "    --set data.root=datasets/math-db --out runs/math-state",
+    "  deno task train --resume runs/math-state           # continue a killed run",
+    "",
+    "Without --config the demo preset config/classification/demo.toml is used. The run",
+    "folder gets run.json, model/, checkpoints/, history.jsonl and summary.json (with test",
+    "metrics of the saved model when the dataset has a test split).",
+    "",
+    "Flags:",
+    CONFIG_FLAGS_HELP,
+    "  --resume DIR             continue the run in DIR from checkpoints/last (its saved config)",
+  ].join("\n"),
+  flags: { ...CONFIG_FLAGS, resume: { type: "string" } },
+  async run(ctx) {
+    const log = (message: string) => console.error(`[train] ${message}`);
+    const resumeDir = ctx.values.resume as string | undefined;
+    let config: ClassifierConfig;
+    if (resumeDir !== undefined) {
+      if (ctx.values.config !== undefined || ctx.values.set !== undefined) {
+        throw new UsageError("--resume continues with the run's saved config: drop --config/--set");
+      }
+      const run = new RunFolder(new FileStorage(resolve(resumeDir)));
+      if (!(await run.storage.exists("run.json"))) {
+        throw new UsageError(`--resume ${resumeDir}: no run.json there (not a run folder)`);
+      }
+      config = (await run.readRunInfo()).config as ClassifierConfig;
+      config.run.out = resumeDir;
+    } else {
+      const values = { ...ctx.values };
+      if (values.config === undefined) values.config = _DEMO.pathname;
+      config = await loadTaskConfig(values, CLASSIFY_SCHEMA) as ClassifierConfig;
+      if (maybePrintConfig(ctx.values, config, CLASSIFY_SCHEMA)) return 0;
+    }
+    const out = resolve(config.run.out || join("runs", `train-${_timestamp()}`));
+    if (resumeDir === undefined && !(await _isEmptyOrMissing(out))) {
+      throw new UsageError(`--out ${out} is not empty: pick a new folder, or --resume it`);
+    }
+    const roots = await _roots(config, log);
+    const tasks = await datasetTasks(roots, config.data.tasks);
+    const train = await openImageDataset(roots, "train", tasks);
+    const val = await openImageDataset(roots, "val", tasks);
+    const test = await openImageDataset(roots, "test", tasks);
+    if (train.source.size === 0) throw new UsageError("the train split is empty");
+    const backend = await initBackend({ backend: config.run.backend });
+    log(`backend: ${backend.backend} (${backend.reason})`);
+    log(
+      `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${train.source.size}, ` +
+        `val ${val.source.size}, test ${test.source.size}; run folder: ${out}`,
+    );
+    const model = buildClassifier({
+      backbone: config.model.backbone,
+      inputShape: train.inputShape,
+      tasks,
+      seed: config.run.seed,
+      embedding: config.model.embedding,
+      depth: config.model.depth,
+      layerRepeats: config.model.layer_repeats,
+      dropout: config.model.dropout,
+      activation: config.model.activation,
+      channels: config.model.channels,
+    });
+    const runFolder = new RunFolder(new FileStorage(out));
+    const abort = new AbortController();
+    const onSignal = () => {
+      log("stopping after this step (checkpoints/last is saved; --resume continues)");
+      abort.abort();
+    };
+    Deno.addSignalListener("SIGINT", onSignal);
+    const bar = createProgressBar();
+    let result;
+    try {
+      result = await trainModel({
+        model,
+        data: { train: train.source, val: val.source.size > 0 ? val.source : undefined },
+        tasks,
+        config: config.train,
+        runFolder,
+        rng: new Rng(config.run.seed).fork("train"),
+        resume: resumeDir !== undefined,
+        onProgress: bar.listener,
+        signal: abort.signal,
+        runInfo: {
+          config,
+          versions: { tfjs: tf.version.tfjs, deno: Deno.version.deno },
+          backend,
+          seed: config.run.seed,
+          dataFingerprint: await datasetFingerprint(roots),
+          data: roots.map((r) => r.name),
+          inputNormalization: train.normalization,
+        },
+      });
+    } finally {
+      bar.stop();
+      Deno.removeSignalListener("SIGINT", onSignal);
+      model.dispose();
+    }
+    if (result.stopReason === "aborted") {
+      log(`stopped at step ${result.steps}/${result.totalSteps}: deno task train --resume ${out}`);
+      return 1;
+    }
+    const summary = await runFolder.readSummary();
+    if (test.source.size > 0) {
+      const saved = await runFolder.loadModel();
+      const plan = planTraining(config.train, tasks, train.source);
+      const evaluation = await evaluateModel(saved, test.source, tasks, {
+        batchSize: config.train.eval_batch_size,
+        loss: plan.loss,
+      });
+      saved.dispose();
+      await runFolder.writeSummary({ ...summary, test: evaluation, test_rows: test.source.size });
+      console.log(formatEvaluation("test", evaluation, tasks));
+    } else {
+      log("no test split: test metrics skipped");
+    }
+    console.log(`\nrun folder: ${out}`);
+    console.log(
+      `next: deno task evaluate --run ${out} --data DIR --split all   (another cohort)\n` +
+        `      deno task train --config config/classification/math-state.toml --set data.root=DIR`,
+    );
+    return 0;
+  },
+};
