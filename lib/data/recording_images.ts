@@ -71,20 +71,29 @@ export function channelsToImages(
   return windows;
 }
 
-/**
- * Reads an EDF/BDF recording and renders its windows.
- *
- * @example
- * ```ts ignore
- * const images = await recordingImages(bytesSource(bytes), recipeParams({...}), { source: "x.edf" });
- * ```
- */
-export async function recordingImages(
+/** What {@linkcode recordingSignal} returns: the montage channels at the common rate. */
+export interface RecordingSignal {
+  sourceRateHz: number;
+  durationSeconds: number;
+  /** One row per montage channel (params.montage order), volts at params.sampleRateHz. */
+  signal: Float32Array[];
+  /** Header oddities and filled channels, for the summary. */
+  warnings: string[];
+}
+
+interface _RecordingVolts {
+  sourceRateHz: number;
+  samples: number;
+  volts: Float64Array[];
+  warnings: string[];
+}
+
+/** Reads the montage channels of an EDF/BDF recording in volts at the source rate. */
+async function _readVolts(
   source: ByteSource,
   params: SpectrogramParams,
-  options: { source?: string } = {},
-): Promise<RecordingImages> {
-  const name = options.source ?? "recording";
+  name: string,
+): Promise<_RecordingVolts> {
   const reader = await EdfReader.open(source);
   const signals = reader.header.signals.filter((s) => !s.isAnnotation);
   const { indices, filled } = mapChannels(signals.map((s) => s.label), params.montage, {
@@ -111,10 +120,52 @@ export async function recordingImages(
   });
   const warnings = [...reader.warnings];
   if (filled.length > 0) warnings.push(`${name}: channels filled with zeros: ${filled.join(", ")}`);
+  return { sourceRateHz, samples, volts, warnings };
+}
+
+/**
+ * Reads an EDF/BDF recording and renders its windows.
+ *
+ * @example
+ * ```ts ignore
+ * const images = await recordingImages(bytesSource(bytes), recipeParams({...}), { source: "x.edf" });
+ * ```
+ */
+export async function recordingImages(
+  source: ByteSource,
+  params: SpectrogramParams,
+  options: { source?: string } = {},
+): Promise<RecordingImages> {
+  const read = await _readVolts(source, params, options.source ?? "recording");
   return {
-    sourceRateHz,
-    durationSeconds: samples / sourceRateHz,
-    windows: channelsToImages(volts, sourceRateHz, params),
-    warnings,
+    sourceRateHz: read.sourceRateHz,
+    durationSeconds: read.samples / read.sourceRateHz,
+    windows: channelsToImages(read.volts, read.sourceRateHz, params),
+    warnings: read.warnings,
+  };
+}
+
+/**
+ * Reads an EDF/BDF recording and returns its montage channels resampled to the common
+ * rate, without images: the same signal {@linkcode recordingImages} cuts its windows from
+ * (RECIPES.md steps 1-3), for the time-series dataset.
+ *
+ * @example
+ * ```ts ignore
+ * const { signal } = await recordingSignal(bytesSource(bytes), params, { source: "x.edf" });
+ * // signal.length === 20, each row in volts at params.sampleRateHz
+ * ```
+ */
+export async function recordingSignal(
+  source: ByteSource,
+  params: SpectrogramParams,
+  options: { source?: string } = {},
+): Promise<RecordingSignal> {
+  const read = await _readVolts(source, params, options.source ?? "recording");
+  return {
+    sourceRateHz: read.sourceRateHz,
+    durationSeconds: read.samples / read.sourceRateHz,
+    signal: resampleTo(read.volts, read.sourceRateHz, params.sampleRateHz),
+    warnings: read.warnings,
   };
 }

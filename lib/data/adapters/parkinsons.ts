@@ -35,7 +35,9 @@ export async function listParkinsonsDataset(files: DatasetFiles): Promise<Datase
       source: participantsPath,
     })
     : null;
-  if (participants === null) warnings.push(`no ${participantsPath}: only ids and sessions label the data`);
+  if (participants === null) {
+    warnings.push(`no ${participantsPath}: only ids and sessions label the data`);
+  }
   const groupColumn = participants?.columns.find((c) => c.toLowerCase() === "group");
   const byId = new Map((participants?.rows ?? []).map((r) => [r.participant_id, r]));
   const recordings: RecordingRef[] = [];
@@ -55,7 +57,9 @@ export async function listParkinsonsDataset(files: DatasetFiles): Promise<Datase
         if (session === "ses-on" || session === "ses-off") labels.medication = session.slice(4);
         if (row !== undefined) {
           const age = Number(row.age);
-          if (row.age !== undefined && row.age.trim() !== "" && Number.isFinite(age)) labels.age = age;
+          if (row.age !== undefined && row.age.trim() !== "" && Number.isFinite(age)) {
+            labels.age = age;
+          }
           const gender = _GENDER[(row.gender ?? row.sex ?? "").trim().toLowerCase()];
           if (gender !== undefined) labels.gender = gender;
         } else if (participants !== null) {
