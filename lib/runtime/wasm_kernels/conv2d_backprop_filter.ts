@@ -67,6 +67,9 @@ export function conv2dBackpropFilterWasm(
     });
     const xFlat = scratch.run("Reshape", { x: xp }, { shape: [n + hp * wp, cin] });
 
+    if (cin <= _STACKED_TAPS_MAX_CIN && cin * kh * kw * n * 4 <= _STACKED_TAPS_BYTES) {
+      return _stackedTaps(scratch, dy, xFlat, { kh, kw, wp, hp, sh, sw, cin, cout, b, n });
+    }
     // G^T: dY [B, OH, OW, Cout] -> [Cout, B, OH, OW] -> spread and padded -> [1, Cout, n].
     const dyT = scratch.run("Transpose", { x: dy }, { perm: [3, 0, 1, 2] });
     const planes = scratch.run("Reshape", { x: dyT }, { shape: [cout * b, oh, ow, 1] });
@@ -108,6 +111,73 @@ export function conv2dBackpropFilterWasm(
     scratch.dispose();
   }
 }
+
+/**
+ * The path for few input channels (the stem convolution on 1-channel spectrograms): all
+ * KH·KW·Cin shifted rows of channel-major Xp stacked into A [KH·KW·Cin, n] (one memcpy
+ * each), then one product dW = A · G with G = dY spread on Xp's grid in its natural
+ * [n, Cout] layout, so dY is never transposed. Used when A fits in _STACKED_TAPS_BYTES.
+ */
+function _stackedTaps(
+  scratch: Scratch,
+  dy: tf.TensorInfo,
+  xFlat: tf.TensorInfo,
+  d: {
+    kh: number;
+    kw: number;
+    wp: number;
+    hp: number;
+    sh: number;
+    sw: number;
+    cin: number;
+    cout: number;
+    b: number;
+    n: number;
+  },
+): tf.TensorInfo {
+  const backend = scratch.backend;
+  // Channel-major Xp: [Cin, rows]; for Cin = 1 the layout is already channel-major.
+  const rows = xFlat.shape[0];
+  const xT = d.cin === 1 ? xFlat : scratch.run("Transpose", { x: xFlat }, { perm: [1, 0] }); // [Cin, rows]
+  const taps = d.kh * d.kw * d.cin;
+  const a = scratch.keep(backend.makeOutput([1, taps, d.n], "float32"));
+  const src = backend.typedArrayFromHeap(xT);
+  const dst = backend.typedArrayFromHeap(a);
+  for (let i = 0; i < d.kh; i++) {
+    for (let j = 0; j < d.kw; j++) {
+      const off = i * d.wp + j;
+      for (let c = 0; c < d.cin; c++) {
+        const row = (i * d.kw + j) * d.cin + c; // [KH, KW, Cin] order
+        const start = c * rows + off;
+        dst.set(src.subarray(start, start + d.n), row * d.n);
+      }
+    }
+  }
+  // G: dY spread by the strides, padded to Xp's grid: [B, Hp, Wp, Cout] -> [1, n, Cout].
+  let spread = spreadByStride(scratch, dy, d.sh, d.sw);
+  if (spread.shape[1] > d.hp || spread.shape[2] > d.wp) {
+    spread = scratch.run("Slice", { x: spread }, {
+      begin: [0, 0, 0, 0],
+      size: [d.b, Math.min(spread.shape[1], d.hp), Math.min(spread.shape[2], d.wp), d.cout],
+    });
+  }
+  const grid = scratch.run("PadV2", { x: spread }, {
+    paddings: [[0, 0], [0, d.hp - spread.shape[1]], [0, d.wp - spread.shape[2]], [0, 0]],
+    constantValue: 0,
+  });
+  const g = scratch.run("Reshape", { x: grid }, { shape: [1, d.n, d.cout] });
+  const product = scratch.run("BatchMatMul", { a, b: g }, { transposeA: false, transposeB: false });
+  return _reshapeOut(backend, product, [d.kh, d.kw, d.cin, d.cout]);
+}
+
+/**
+ * Stacked taps pay a transpose of Xp per call; with many input channels that costs more
+ * than the per-tap products save, so only few-channel inputs (spectrogram stems) use it.
+ */
+const _STACKED_TAPS_MAX_CIN = 4;
+
+/** Largest stacked-taps matrix (bytes) before falling back to per-tap products. */
+const _STACKED_TAPS_BYTES = 256 * 1024 * 1024;
 
 /** Reshape shares the buffer (ref-counted), so the result outlives the scratch dispose. */
 function _reshapeOut(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {

@@ -21,6 +21,7 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 7, 9, 2], filter: [3, 3, 2, 3], strides: [1, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
   { x: [2, 9, 9, 3], filter: [1, 1, 3, 4], strides: 2, pad: "valid" }, // stride > kernel
   { x: [2, 10, 9, 3], filter: [2, 2, 3, 4], strides: 3, pad: "same" }, // stride > kernel
+  { x: [2, 11, 9, 8], filter: [3, 3, 8, 5], strides: 2, pad: "same" }, // per-tap path
   { x: [4, 32, 32, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
 ];
 
