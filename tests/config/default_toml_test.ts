@@ -33,3 +33,19 @@ Deno.test("every dataset preset in config/data/ resolves against the preprocess 
     assert.ok(["math", "parkinsons", "folder"].includes(config.dataset.name), name);
   }
 });
+
+Deno.test("every classifier preset in config/classification/ resolves against its schema", async () => {
+  const { CLASSIFY_SCHEMA } = await import("../../lib/classify/config_schema.ts");
+  const { resolveConfig } = await import("../../lib/config/mod.ts");
+  const dir = new URL("classification/", CONFIG_DIR);
+  const presets = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name.endsWith(".toml")) presets.push(entry.name);
+  }
+  assert.ok(presets.includes("demo.toml") && presets.includes("baseline.toml"), `${presets}`);
+  for (const name of presets) {
+    const text = await Deno.readTextFile(new URL(name, dir));
+    const config = resolveConfig(CLASSIFY_SCHEMA, { files: [{ source: name, text }] });
+    assert.equal(config.model.backbone, "cnn_light", name);
+  }
+});
