@@ -26,10 +26,28 @@ export interface _ReadLimits {
 export const _DEFAULT_LIMITS: _ReadLimits = { maxChunkBytes: 8 << 20, maxGapBytes: 64 << 10 };
 
 /** Reads `spans` (in increasing offset order) and calls `visit` with each span's bytes. */
-export async function _readSpans(
+export function _readSpans(
   source: ByteSource,
   spans: Iterable<_Span>,
   visit: (span: _Span, bytes: Uint8Array) => void,
+  limits: _ReadLimits = _DEFAULT_LIMITS,
+): Promise<void> {
+  return _readSpanChunks(
+    source,
+    spans,
+    (span, chunk, index) => visit(span, chunk.subarray(index, index + span.length)),
+    limits,
+  );
+}
+
+/**
+ * Like {@linkcode _readSpans}, but hands the visitor the whole chunk that holds the span
+ * and the span's index in it (no view per span: the hot path of the sample reader).
+ */
+export async function _readSpanChunks(
+  source: ByteSource,
+  spans: Iterable<_Span>,
+  visit: (span: _Span, chunk: Uint8Array, index: number) => void,
   limits: _ReadLimits = _DEFAULT_LIMITS,
 ): Promise<void> {
   let group: _Span[] = [];
@@ -45,9 +63,7 @@ export async function _readSpans(
         { field: "data record", byteOffset: start + chunk.length },
       );
     }
-    for (const span of group) {
-      visit(span, chunk.subarray(span.offset - start, span.offset - start + span.length));
-    }
+    for (let i = 0; i < group.length; i++) visit(group[i], chunk, group[i].offset - start);
     group = [];
   };
   for (const span of spans) {

@@ -9,9 +9,9 @@ import type { EdfHeader, EdfSignalHeader, OnInvalid } from "./edf_header.ts";
 import { type EdfAnnotation, type EdfTimeline, readEdfTimeline } from "./edf_timeline.ts";
 import { parseEdfHeader } from "./parse_edf_header.ts";
 import { signalScale } from "./signal_scale.ts";
-import { _decodeSamples } from "./_decode_samples.ts";
+import { _decodeSamples, _int16View } from "./_decode_samples.ts";
 import { _fieldText } from "./_header_fields.ts";
-import { _readSpans, type _Span } from "./_read_spans.ts";
+import { _DEFAULT_LIMITS, _readSpanChunks, type _Span } from "./_read_spans.ts";
 
 /** Options of {@linkcode EdfReader.open}. */
 export interface EdfOpenOptions {
@@ -224,34 +224,86 @@ export class EdfReader {
         ...ranges.map(([, end], c) => Math.ceil(end / channels[c].samplesPerRecord) - 1),
       );
     }
+    const { headerBytes, recordBytes } = header;
+    const sprs = channels.map((s) => s.samplesPerRecord);
+    const slotOffsets = channels.map((s) => s.recordByteOffset);
+    const firsts = ranges.map(([first]) => first);
+    const ends = ranges.map(([, end]) => end);
+    const gains = scales.map((s) => s.gain);
+    const offsets = scales.map((s) => s.offset);
+    // Wanted slots that lie close together within a record form a cluster, read as one span
+    // per record (trimmed to the samples wanted at the range's first and last records).
+    const clusters: { start: number; end: number; slots: number[] }[] = [];
+    for (const c of order) {
+      const last = clusters.at(-1);
+      const end = slotOffsets[c] + sprs[c] * bps;
+      if (last !== undefined && slotOffsets[c] - last.end <= _DEFAULT_LIMITS.maxGapBytes) {
+        last.slots.push(c);
+        last.end = Math.max(last.end, end);
+      } else {
+        clusters.push({ start: slotOffsets[c], end, slots: [c] });
+      }
+    }
+    // Samples [k0, k1) of slot c lie in a record that starts at sample b of its output axis.
+    const k0Of = (c: number, b: number) => Math.max(0, firsts[c] - b);
+    const k1Of = (c: number, b: number) => Math.min(sprs[c], ends[c] - b);
+    // Records whose every wanted slot is wanted whole (stored layout only): their spans are
+    // the clusters' full extents, no per-slot trimming.
+    let [wholeFrom, wholeTo] = [0, -1];
+    if (!onsets) {
+      wholeFrom = Math.max(...channels.map((_, c) => Math.ceil(firsts[c] / sprs[c])));
+      wholeTo = Math.min(...channels.map((_, c) => Math.floor(ends[c] / sprs[c]) - 1));
+    }
     function* spans(): Generator<_Span> {
       for (let record = firstRecord; record <= lastRecord; record++) {
-        for (const slot of order) {
-          const [first, end] = ranges[slot];
-          const spr = channels[slot].samplesPerRecord;
-          const k0 = Math.max(0, first - base(record, slot));
-          const k1 = Math.min(spr, end - base(record, slot));
-          if (k1 <= k0) continue;
-          const offset = header.headerBytes + record * header.recordBytes +
-            channels[slot].recordByteOffset + k0 * bps;
-          yield { offset, length: (k1 - k0) * bps, record, slot };
+        const recordStart = headerBytes + record * recordBytes;
+        const whole = record >= wholeFrom && record <= wholeTo;
+        for (let slot = 0; slot < clusters.length; slot++) {
+          if (whole) {
+            const { start, end } = clusters[slot];
+            yield { offset: recordStart + start, length: end - start, record, slot };
+            continue;
+          }
+          let start = Infinity, end = -Infinity;
+          for (const c of clusters[slot].slots) {
+            const b = base(record, c);
+            const k0 = k0Of(c, b), k1 = k1Of(c, b);
+            if (k1 <= k0) continue;
+            start = Math.min(start, slotOffsets[c] + k0 * bps);
+            end = Math.max(end, slotOffsets[c] + k1 * bps);
+          }
+          if (end > start) yield { offset: recordStart + start, length: end - start, record, slot };
         }
       }
     }
-    await _readSpans(this.source, spans(), (span, bytes) => {
-      const c = span.slot;
-      const k0 = Math.max(0, ranges[c][0] - base(span.record, c));
-      const outStart = base(span.record, c) + k0 - ranges[c][0];
-      _decodeSamples(
-        bytes,
-        bps,
-        0,
-        span.length / bps,
-        data[c],
-        outStart,
-        scales[c].gain,
-        scales[c].offset,
-      );
+    let lastChunk: Uint8Array | null = null;
+    let int16: Int16Array | null = null;
+    await _readSpanChunks(this.source, spans(), (span, chunk, index) => {
+      if (chunk !== lastChunk) {
+        lastChunk = chunk;
+        int16 = bps === 2 ? _int16View(chunk) : null;
+      }
+      const record = span.record;
+      // Index in `chunk` of the record's first byte (the span may start later in the record).
+      const recordIndex = index - span.offset + headerBytes + record * recordBytes;
+      const slots = clusters[span.slot].slots;
+      for (let i = 0; i < slots.length; i++) {
+        const c = slots[i];
+        const b = base(record, c);
+        const k0 = k0Of(c, b), k1 = k1Of(c, b);
+        if (k1 <= k0) continue;
+        _decodeSamples(
+          chunk,
+          bps,
+          recordIndex + slotOffsets[c] + k0 * bps,
+          k1 - k0,
+          data[c],
+          b + k0 - firsts[c],
+          gains[c],
+          offsets[c],
+          int16,
+        );
+      }
     });
     return {
       signals: channels,

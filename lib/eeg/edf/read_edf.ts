@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ByteSource } from "./byte_source.ts";
+import { type ByteSource, bytesSource } from "./byte_source.ts";
 import type { EdfHeader, EdfSignalHeader } from "./edf_header.ts";
 import { type EdfOpenOptions, EdfReader } from "./edf_reader.ts";
 import type { EdfAnnotation } from "./edf_timeline.ts";
@@ -22,8 +22,15 @@ export interface EdfRecordingData {
 }
 
 /**
+ * Files up to this size are read in one call and decoded from memory: the signals and the
+ * annotations then share one read instead of two passes over the data records.
+ */
+const _WHOLE_READ_BYTES = 256 << 20;
+
+/**
  * Opens `source`, reads all ordinary signals (records concatenated as stored) and the
- * annotations.
+ * annotations. Files up to 256 MiB are read whole in one call; larger ones in chunks
+ * (signals, then annotations).
  *
  * @example
  * ```ts
@@ -42,7 +49,7 @@ export async function readEdf(
   source: ByteSource,
   options: EdfOpenOptions = {},
 ): Promise<EdfRecordingData> {
-  const reader = await EdfReader.open(source, options);
+  const reader = await EdfReader.open(await _wholeIfSmall(source), options);
   const block = await reader.readSignals();
   const annotations = await reader.readAnnotations();
   return {
@@ -52,4 +59,12 @@ export async function readEdf(
     annotations,
     warnings: reader.warnings,
   };
+}
+
+/** The source's bytes in memory when it is small enough and reads back in full, else the source. */
+async function _wholeIfSmall(source: ByteSource): Promise<ByteSource> {
+  if (!(source.size > 0 && source.size <= _WHOLE_READ_BYTES)) return source;
+  const bytes = await source.read(0, source.size);
+  // A short read (a file that shrank) is left to the reader, which reports where it failed.
+  return bytes.length === source.size ? bytesSource(bytes) : source;
 }
