@@ -17,7 +17,7 @@ import { Rng } from "../../lib/runtime/rng.ts";
 import type { ProgressListener } from "../../lib/train/progress.ts";
 
 /** Bump when the generator or recipe changes, so stale demo data is rebuilt. */
-const _VERSION = "v1";
+const _VERSION = "v2";
 const _SUBJECTS = 20;
 
 /**
@@ -50,6 +50,8 @@ export async function ensureBuiltinDataset(
     params,
     output: dataset,
     rng: new Rng(2026),
+    // One woman and one man in each of val and test, so gender is measurable there too.
+    stratifyBy: "gender",
     onProgress,
     provenance: {
       source:

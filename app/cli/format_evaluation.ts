@@ -24,7 +24,11 @@ export function formatEvaluation(
           f("balanced_accuracy")
         }  ` +
           `macro-F1 ${f("macro_f1")}  acc ${f("accuracy")}` +
-          (typeof m.auroc === "number" ? `  AUROC ${(m.auroc as number).toFixed(3)}` : ""),
+          (typeof m.auroc === "number" && Number.isFinite(m.auroc)
+            ? `  AUROC ${(m.auroc as number).toFixed(3)}`
+            : m.auroc === undefined
+            ? ""
+            : "  AUROC n/a (one class)"),
       );
     } else {
       lines.push(

@@ -27,6 +27,18 @@ export const BLOCK_ACTIVATIONS = [
 /** A block activation. */
 export type BlockActivation = (typeof BLOCK_ACTIVATIONS)[number];
 
+/**
+ * How the trunk's last feature map becomes one vector. "global" averages over everything
+ * (the original cnn_light). "rows" averages over the image's width only and keeps each
+ * row: in our spectrogram images rows are frequencies and columns are time x channel, so
+ * this keeps *where* in the spectrum a feature fires, which global averaging throws away
+ * (a model with global pooling could not even overfit 16 synthetic rest/task images whose
+ * classes differ in theta and beta band power; with "rows" it learns them in a few steps).
+ * For cnn_1d both are the same.
+ */
+export const POOLINGS = ["global", "rows"] as const;
+export type Pooling = (typeof POOLINGS)[number];
+
 /** Options of {@linkcode buildBackbone}. */
 export interface BackboneOptions {
   backbone: Backbone;
@@ -40,6 +52,8 @@ export interface BackboneOptions {
   dropout: number;
   /** Activation after each block convolution. */
   activation: BlockActivation;
+  /** Feature pooling at the end of the trunk. Default "global". */
+  pooling?: Pooling;
   /** Draws every initialiser and dropout seed, in build order. */
   rng: Rng;
 }
@@ -113,6 +127,15 @@ export function buildBackbone(
     }
     x = apply(drop(`block${block}_dropout`), x);
     x = apply(pool(`block${block}_pool`), x);
+  }
+  if (is2d && options.pooling === "rows") {
+    // [B, H', W', F] -> average over W' -> [B, H', 1, F] -> [B, H' * F]
+    const width = x.shape[2] as number;
+    x = apply(
+      tf.layers.averagePooling2d({ name: "row_pool", poolSize: [1, width], strides: [1, width] }),
+      x,
+    );
+    return apply(tf.layers.flatten({ name: "row_features" }), x);
   }
   const globalPool = is2d
     ? tf.layers.globalAveragePooling2d({ name: "global_pool" })

@@ -13,6 +13,7 @@ import {
   BLOCK_ACTIVATIONS,
   type BlockActivation,
   buildBackbone,
+  type Pooling,
 } from "./backbone.ts";
 
 /** Options of {@linkcode buildClassifier}. */
@@ -33,6 +34,8 @@ export interface ClassifierOptions {
   activation?: BlockActivation;
   /** Filters of the stem convolution; block i has `channels * 2^i`. Default 16. */
   channels?: number;
+  /** Trunk pooling: "global" (the original) or "rows" (keeps frequency rows). Default "global". */
+  pooling?: Pooling;
   /** The tasks, in output order. */
   tasks: LabelSpec[];
   /** Seed of every initialiser and dropout mask: equal seeds give equal models. */
@@ -137,6 +140,7 @@ export function buildClassifier(options: ClassifierOptions): tf.LayersModel {
     layerRepeats,
     dropout,
     activation,
+    pooling: options.pooling ?? "global",
     rng: rng.fork("backbone"),
   }); // [B, F]
   const outputs = tasks.map((task) =>

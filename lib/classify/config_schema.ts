@@ -52,6 +52,11 @@ export const CLASSIFY_SCHEMA = extendSchema(BASE_SCHEMA, {
     depth: field.integer({ default: 3, doc: "Blocks after the stem", min: 0 }),
     layer_repeats: field.integer({ default: 3, doc: "3x3 convolutions per block", min: 1 }),
     dropout: field.number({ default: 0.43, doc: "Dropout rate in the trunk", min: 0, max: 0.99 }),
+    pooling: field.choice({
+      choices: ["global", "rows"],
+      default: "global",
+      doc: "Trunk pooling: global average (the original) or per image row (keeps frequency)",
+    }),
     activation: field.choice({
       choices: ["gelu", "gelu_new", "relu", "elu", "swish", "mish", "tanh"],
       default: "gelu",

@@ -144,6 +144,7 @@ export const command: Command = {
       dropout: config.model.dropout,
       activation: config.model.activation,
       channels: config.model.channels,
+      pooling: config.model.pooling,
     });
     const runFolder = new RunFolder(new FileStorage(out));
     const abort = new AbortController();
