@@ -39,7 +39,10 @@ Deno.test("info: a missing file, a wrong type and a corrupt file are one line an
   assert.equal(missing.stderr.trim(), "error: Cannot read /nonexistent/x.edf as it does not exist");
   const wrong = await info([`${SHARED}eegmat/subject-info.csv`]);
   assert.equal(wrong.code, 2);
-  assert.match(wrong.stderr, /info reads \.edf and \.bdf files: current extension is "\.csv"/);
+  assert.match(
+    wrong.stderr,
+    /info reads \.edf, \.bdf and \.mat files: current extension is "\.csv"/,
+  );
   const dir = await Deno.makeTempDir();
   try {
     const bytes = await Deno.readFile(`${SHARED}eegmat/Subject00_1.edf`);
@@ -52,4 +55,15 @@ Deno.test("info: a missing file, a wrong type and a corrupt file are one line an
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("info lists the variables of a MATLAB file and rejects a v7.3 one", async () => {
+  const fixtures = new URL("../eeg/fixtures/mat/", import.meta.url).pathname;
+  const ok = await info([`${fixtures}seed_like_compressed.mat`]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /type {7}MAT \(Level 5\)/);
+  assert.match(ok.stdout, /djc_eeg1 +double +62 x \d+/);
+  const v73 = await info([`${fixtures}v73_fake.mat`]);
+  assert.equal(v73.code, 2);
+  assert.match(v73.stderr, /v7\.3/);
 });

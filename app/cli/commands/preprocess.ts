@@ -21,7 +21,9 @@ import { recipeParams } from "../../../lib/data/spectrogram_params.ts";
 import { listMathDataset } from "../../../lib/data/adapters/math.ts";
 import { listParkinsonsDataset } from "../../../lib/data/adapters/parkinsons.ts";
 import { listFolderDataset } from "../../../lib/data/adapters/folder.ts";
-import type { DatasetFiles, DatasetListing } from "../../../lib/data/recording_ref.ts";
+import { listSeedDataset, type SeedDatasetFiles } from "../../../lib/data/adapters/seed.ts";
+import type { DatasetListing, RecordingRef } from "../../../lib/data/recording_ref.ts";
+import { listMatVariables } from "../../../lib/eeg/mat/mod.ts";
 import { Rng } from "../../../lib/runtime/rng.ts";
 import type { PreprocessWorkerApi } from "../../../workers/preprocess_worker.ts";
 
@@ -30,11 +32,14 @@ function _resolved(c: Record<string, unknown>) {
   return c as unknown as {
     run: { seed: number; out: string };
     dataset: {
-      name: "math" | "parkinsons" | "folder";
+      name: "math" | "parkinsons" | "seed" | "folder";
       root: string;
       twentieth_channel: string;
       missing_channels: "error" | "zeros";
       labels_csv: string;
+      participants: string;
+      sample_rate_hz: number;
+      unit_scale: number;
     };
     spectrogram: {
       variant: "db" | "db-iq" | "db-polar";
@@ -49,15 +54,85 @@ function _resolved(c: Record<string, unknown>) {
 /** Lists a dataset with the adapter its config names. */
 export function listDataset(
   config: PreprocessConfig,
-  files: DatasetFiles,
+  files: SeedDatasetFiles,
 ): Promise<DatasetListing> {
   switch (config.dataset.name) {
     case "math":
       return listMathDataset(files);
     case "parkinsons":
       return listParkinsonsDataset(files);
+    case "seed":
+      return listSeedDataset(files, {
+        participants: config.dataset.participants,
+        sampleRateHz: config.dataset.sample_rate_hz,
+      });
     case "folder":
       return listFolderDataset(files, { labelsCsv: config.dataset.labels_csv });
+  }
+}
+
+/**
+ * Reads the bytes a worker renders a recording from: the whole EDF/BDF file, or for a MAT
+ * trial (SEED) a small MAT file of the source's 128-byte header and that trial's element
+ * only. A SEED session file holds 15 trials: sent whole per trial, it would be read 15
+ * times and have up to one copy per worker in flight. Each MAT file is listed once (one
+ * whole read, shared by its trials); a file the reader refuses, or a trial it lacks, is
+ * sent whole so that the worker fails with the reader's own message.
+ */
+class _RecordingBytes {
+  #root: string;
+  #offsets = new Map<string, Promise<Map<string, number> | null>>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  async read(ref: RecordingRef): Promise<Uint8Array> {
+    const path = join(this.#root, ref.path);
+    if (ref.format !== "mat" || ref.variable === undefined) return await Deno.readFile(path);
+    let offsets = this.#offsets.get(ref.path);
+    if (offsets === undefined) {
+      offsets = Deno.readFile(path).then(listMatVariables).then(
+        (variables) => new Map(variables.map((v) => [v.name, v.byteOffset])),
+        () => null,
+      );
+      this.#offsets.set(ref.path, offsets);
+    }
+    const offset = (await offsets)?.get(ref.variable);
+    return offset === undefined ? await Deno.readFile(path) : await _readMatElement(path, offset);
+  }
+}
+
+/** The 128-byte header of a MAT file plus its top-level element at `offset`, as one file. */
+async function _readMatElement(path: string, offset: number): Promise<Uint8Array> {
+  const file = await Deno.open(path);
+  try {
+    const readAt = async (at: number, length: number) => {
+      const out = new Uint8Array(length);
+      await file.seek(at, Deno.SeekMode.Start);
+      for (let done = 0; done < length;) {
+        const n = await file.read(out.subarray(done));
+        if (n === null) return out.subarray(0, done); // truncated: the reader says so
+        done += n;
+      }
+      return out;
+    };
+    const header = await readAt(0, 128);
+    const tag = await readAt(offset, 8);
+    if (header.length < 128 || tag.length < 8) return await Deno.readFile(path);
+    const littleEndian = header[126] === 0x49; // "IM"
+    const view = new DataView(tag.buffer);
+    const type = view.getUint32(0, littleEndian), byteCount = view.getUint32(4, littleEndian);
+    // miMATRIX (14) payloads are padded to 8 bytes; miCOMPRESSED (15) ones are not.
+    const padding = type === 15 ? 0 : (8 - (byteCount % 8)) % 8;
+    const element = await readAt(offset, 8 + byteCount + padding);
+    const out = new Uint8Array(128 + element.length);
+    out.set(header);
+    out.fill(0, 116, 124); // no subsystem data in the extract
+    out.set(element, 128);
+    return out;
+  } finally {
+    file.close();
   }
 }
 
@@ -76,7 +151,7 @@ async function _checkFolder(path: string, what: string): Promise<void> {
 
 export const command: Command = {
   name: "preprocess",
-  summary: "turn a folder of EDF/BDF recordings into a spectrogram dataset",
+  summary: "turn a folder of EDF/BDF (or SEED .mat) recordings into a spectrogram dataset",
   help: [
     "deno task preprocess: raw recordings -> spectrogram PNGs + metadata (RECIPES.md recipe)",
     "",
@@ -86,6 +161,9 @@ export const command: Command = {
     "Example (the real Math recordings):",
     "  deno task preprocess --config config/data/math.toml \\",
     "    --set dataset.root=../shared/data/eeg/eegmat --out datasets/math",
+    "",
+    "SEED (one .mat per session, 15 trials each, label.mat): config/data/seed.toml, one",
+    "recording per trial (<file>#<variable>); gender/age from dataset.participants (CSV).",
     "",
     "Writes into --out: images/*.png (one 256x256 image per 2048-sample window at 125 Hz),",
     "metadata.csv and <split>-metadata.csv (file_name, split, subject, recording, start_s,",
@@ -120,6 +198,7 @@ export const command: Command = {
       variant: config.spectrogram.variant,
       missingChannels: config.dataset.missing_channels,
     });
+    const recordingBytes = new _RecordingBytes(root);
     const pool = new WorkerPool<PreprocessWorkerApi>(
       new URL("../../../workers/preprocess_worker.ts", import.meta.url),
     );
@@ -139,9 +218,11 @@ export const command: Command = {
         onProgress: bar.listener,
         provenance: { source: root, seed: String(config.run.seed) },
         render: async (ref) => {
-          const bytes = await Deno.readFile(join(root, ref.path));
+          const bytes = await recordingBytes.read(ref);
           return await pool.run((api) =>
-            api.render(transfer(bytes, [bytes.buffer as ArrayBuffer]), params, ref.path)
+            api.render(transfer(bytes, [bytes.buffer as ArrayBuffer]), params, ref, {
+              unitScale: config.dataset.unit_scale,
+            })
           );
         },
       });
