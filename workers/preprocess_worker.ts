@@ -1,24 +1,43 @@
 /**
  * Worker (module) that renders one recording's spectrogram windows, exposed through
  * comlink, so `preprocess` uses every core (in Deno workers, and in browser workers for
- * the web app). A thin adapter over lib/data/recording_images.ts.
+ * the web app). A thin adapter over lib/data/recording_images.ts (EDF/BDF) and
+ * lib/data/mat_recording.ts (MATLAB trials, SEED).
  *
  * @module
  */
 import { expose, transfer } from "comlink";
 import { bytesSource } from "../lib/eeg/edf/byte_source.ts";
 import { type RecordingImages, recordingImages } from "../lib/data/recording_images.ts";
+import { matRecordingImages } from "../lib/data/mat_recording.ts";
+import type { RecordingRef } from "../lib/data/recording_ref.ts";
 import type { SpectrogramParams } from "../lib/data/spectrogram_params.ts";
+
+/** Options of {@linkcode PreprocessWorkerApi.render}. */
+export interface RenderOptions {
+  /** MATLAB recordings: factor from stored values to volts. Default 1e-6 (microvolts, SEED). */
+  unitScale?: number;
+}
 
 /** The API this worker exposes. */
 export interface PreprocessWorkerApi {
-  /** Renders the windows of an EDF/BDF file given as bytes (transferred, not copied). */
-  render(bytes: Uint8Array, params: SpectrogramParams, source: string): Promise<RecordingImages>;
+  /**
+   * Renders the windows of a recording given as bytes (transferred, not copied): an
+   * EDF/BDF file, or for a "mat" ref a MAT file holding `ref.variable`.
+   */
+  render(
+    bytes: Uint8Array,
+    params: SpectrogramParams,
+    ref: RecordingRef,
+    options?: RenderOptions,
+  ): Promise<RecordingImages>;
 }
 
 const api: PreprocessWorkerApi = {
-  async render(bytes, params, source) {
-    const result = await recordingImages(bytesSource(bytes), params, { source });
+  async render(bytes, params, ref, options = {}) {
+    const result = ref.format === "mat"
+      ? await matRecordingImages(bytes, ref, params, { unitScale: options.unitScale ?? 1e-6 })
+      : await recordingImages(bytesSource(bytes), params, { source: ref.path });
     // Hand the PNG buffers back without copying them.
     return transfer(result, result.windows.map((w) => w.png.buffer as ArrayBuffer));
   },

@@ -11,10 +11,10 @@ import { BASE_SCHEMA, extendSchema, field } from "../config/mod.ts";
 export const PREPROCESS_SCHEMA = extendSchema(BASE_SCHEMA, {
   dataset: {
     name: field.choice({
-      choices: ["math", "parkinsons", "folder"],
+      choices: ["math", "parkinsons", "seed", "folder"],
       default: "math",
       doc: "Dataset layout: math (SubjectNN_1/_2.edf + subject-info.csv), parkinsons (BIDS), " +
-        "folder (any EDF/BDF + a labels CSV)",
+        "seed (SEED's <subject>_<date>.mat + label.mat), folder (any EDF/BDF + a labels CSV)",
     }),
     root: field.string({ default: "", doc: "Folder of the raw recordings" }),
     twentieth_channel: field.string({
@@ -29,6 +29,20 @@ export const PREPROCESS_SCHEMA = extendSchema(BASE_SCHEMA, {
     labels_csv: field.string({
       default: "labels.csv",
       doc: 'folder datasets: CSV with "file" or "subject" and one column per label',
+    }),
+    participants: field.string({
+      default: "participants.csv",
+      doc: "seed: CSV under the root with subject, age, gender (F/M); missing = no such labels",
+    }),
+    sample_rate_hz: field.number({
+      default: 200,
+      min: 1e-3,
+      doc: "MATLAB datasets (seed) only, which store no rate: Hz of the trials (SEED: 200)",
+    }),
+    unit_scale: field.number({
+      default: 1e-6,
+      min: 1e-15,
+      doc: "MATLAB datasets (seed) only: factor from stored values to volts (SEED, uV: 1e-6)",
     }),
   },
   spectrogram: {

@@ -30,7 +30,7 @@ Deno.test("every dataset preset in config/data/ resolves against the preprocess 
   for (const name of presets) {
     const text = await Deno.readTextFile(new URL(name, dir));
     const config = resolveConfig(PREPROCESS_SCHEMA, { files: [{ source: name, text }] });
-    assert.ok(["math", "parkinsons", "folder"].includes(config.dataset.name), name);
+    assert.ok(["math", "parkinsons", "seed", "folder"].includes(config.dataset.name), name);
   }
 });
 
