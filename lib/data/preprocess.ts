@@ -16,12 +16,10 @@ import type { Rng } from "../runtime/rng.ts";
 import type { ProgressListener } from "../train/progress.ts";
 import { EtaEstimator } from "../train/progress.ts";
 import { buildCaption, type CaptionLabels } from "./captions.ts";
-import { formatTable } from "./csv.ts";
-import { LABELS } from "./label_registry.ts";
 import type { DatasetListing, RecordingRef } from "./recording_ref.ts";
 import type { WindowImage } from "./recording_images.ts";
 import type { SpectrogramParams } from "./spectrogram_params.ts";
-import { splitSubjects } from "./splits.ts";
+import { assignSplits, type SplitCounts, writeSplitMetadata } from "./split_metadata.ts";
 import { datasetCard } from "./dataset_card.ts";
 
 /** Renders one recording's windows (in-process, or in a worker pool in the CLI). */
@@ -61,11 +59,10 @@ export interface PreprocessSummary {
   windows: number;
   failed: FailedRecording[];
   warnings: string[];
-  splitCounts: Record<string, { subjects: number; windows: number }>;
+  splitCounts: SplitCounts;
 }
 
-/** Metadata columns before the labels (ARCHITECTURE.md "Datasets on disk"). */
-export const FIXED_COLUMNS = ["file_name", "split", "subject", "recording", "start_s"] as const;
+export { FIXED_COLUMNS } from "./split_metadata.ts";
 
 interface _State {
   fingerprint: string;
@@ -164,31 +161,8 @@ export async function preprocessDataset(
   await Promise.all(workers);
 
   // Splits by subject over every finished recording (RECIPES step 11).
-  const labelColumns = Object.keys(LABELS).filter((name) => rows.some((r) => name in r));
-  const subjects = [...new Set(rows.map((r) => String(r.subject)))];
-  const strata = options.stratifyBy === undefined ? undefined : new Map(
-    rows.filter((r) => r[options.stratifyBy!] !== undefined)
-      .map((r) => [String(r.subject), String(r[options.stratifyBy!])]),
-  );
-  const names = options.splitNames ?? ["train", "val", "test"];
-  const split = splitSubjects(subjects, options.rng.fork("splits"), {
-    names,
-    fractions: options.splitFractions,
-    strata,
-  });
-  rows.sort((a, b) => String(a.file_name).localeCompare(String(b.file_name)));
-  for (const row of rows) row.split = split.get(String(row.subject))!;
-  const columns = [...FIXED_COLUMNS, ...labelColumns, "caption"];
-  await output.writeText("metadata.csv", formatTable(columns, rows));
-  const splitCounts: PreprocessSummary["splitCounts"] = {};
-  for (const name of names) {
-    const splitRows = rows.filter((r) => r.split === name);
-    await output.writeText(`${name}-metadata.csv`, formatTable(columns, splitRows));
-    splitCounts[name] = {
-      subjects: new Set(splitRows.map((r) => r.subject)).size,
-      windows: splitRows.length,
-    };
-  }
+  const names = assignSplits(rows, options);
+  const { labelColumns, splitCounts } = await writeSplitMetadata(output, rows, names);
   const summary: PreprocessSummary = {
     recordings: total - failed.length,
     skipped,

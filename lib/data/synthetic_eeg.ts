@@ -19,30 +19,10 @@
  * @module
  */
 import { Rng } from "../runtime/rng.ts";
+import { COMMON_CHANNELS_19 } from "../eeg/channel_map.ts";
 
 /** The 20 channels of the common montage (RECIPES.md step 2, 20th = A2-A1 as in Math). */
-export const SYNTHETIC_CHANNELS = [
-  "Fp1",
-  "Fp2",
-  "F3",
-  "F4",
-  "Fz",
-  "F7",
-  "F8",
-  "C3",
-  "C4",
-  "Cz",
-  "P3",
-  "P4",
-  "Pz",
-  "O1",
-  "O2",
-  "T3",
-  "T4",
-  "T5",
-  "T6",
-  "A2-A1",
-] as const;
+export const SYNTHETIC_CHANNELS: readonly string[] = [...COMMON_CHANNELS_19, "A2-A1"];
 
 /** One synthetic subject's labels. */
 export interface SyntheticSubject {
@@ -77,6 +57,7 @@ export interface SyntheticOptions {
  * @example
  * ```ts
  * import { Rng } from "../runtime/rng.ts";
+import { COMMON_CHANNELS_19 } from "../eeg/channel_map.ts";
  * import { generateSyntheticSubjects } from "./synthetic_eeg.ts";
  * const subjects = generateSyntheticSubjects(4, new Rng(0));
  * console.assert(subjects.filter((s) => s.gender === "female").length === 2);
@@ -108,6 +89,7 @@ function _region(channel: string): string {
  * @example
  * ```ts
  * import { Rng } from "../runtime/rng.ts";
+import { COMMON_CHANNELS_19 } from "../eeg/channel_map.ts";
  * import { generateSyntheticRecording, generateSyntheticSubjects } from "./synthetic_eeg.ts";
  * const rng = new Rng(1);
  * const [subject] = generateSyntheticSubjects(1, rng);

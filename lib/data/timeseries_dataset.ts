@@ -23,12 +23,10 @@ import type { Storage } from "../io/storage.ts";
 import type { Rng } from "../runtime/rng.ts";
 import type { ProgressListener } from "../train/progress.ts";
 import { buildCaption, type CaptionLabels } from "./captions.ts";
-import { formatTable } from "./csv.ts";
-import { LABELS } from "./label_registry.ts";
-import { FIXED_COLUMNS, type PreprocessSummary } from "./preprocess.ts";
+import type { PreprocessSummary } from "./preprocess.ts";
 import type { DatasetListing, RecordingRef } from "./recording_ref.ts";
 import { type SpectrogramParams, windowCount } from "./spectrogram_params.ts";
-import { splitSubjects } from "./splits.ts";
+import { assignSplits, writeSplitMetadata } from "./split_metadata.ts";
 import { timeseriesCard } from "./timeseries_card.ts";
 import { ChannelStats, decodeWindow, encodeWindow } from "./timeseries_window.ts";
 
@@ -151,19 +149,7 @@ export async function timeseriesDataset(
   );
 
   // Splits by subject, drawn exactly as preprocessDataset draws them (RECIPES step 11).
-  const subjects = [...new Set(rows.map((r) => String(r.subject)))];
-  const by = options.stratifyBy;
-  const strata = by === undefined ? undefined : new Map(
-    rows.filter((r) => r[by] !== undefined).map((r) => [String(r.subject), String(r[by])]),
-  );
-  const names = options.splitNames ?? ["train", "val", "test"];
-  const split = splitSubjects(subjects, options.rng.fork("splits"), {
-    names,
-    fractions: options.splitFractions,
-    strata,
-  });
-  rows.sort((a, b) => String(a.file_name).localeCompare(String(b.file_name)));
-  for (const row of rows) row.split = split.get(String(row.subject))!;
+  const names = assignSplits(rows, options);
 
   // Statistics from the stats split only, then pass 2: z-score into windows/.
   const statsSplit = options.statsSplit ?? "train";
@@ -210,18 +196,7 @@ export async function timeseriesDataset(
   }
   if (await output.exists(".staging")) await output.remove(".staging", { recursive: true });
 
-  const labelColumns = Object.keys(LABELS).filter((name) => rows.some((r) => name in r));
-  const columns = [...FIXED_COLUMNS, ...labelColumns, "caption"];
-  await output.writeText("metadata.csv", formatTable(columns, rows));
-  const splitCounts: PreprocessSummary["splitCounts"] = {};
-  for (const name of names) {
-    const splitRows = rows.filter((r) => r.split === name);
-    await output.writeText(`${name}-metadata.csv`, formatTable(columns, splitRows));
-    splitCounts[name] = {
-      subjects: new Set(splitRows.map((r) => r.subject)).size,
-      windows: splitRows.length,
-    };
-  }
+  const { labelColumns, splitCounts } = await writeSplitMetadata(output, rows, names);
   await output.writeText("normalization.json", JSON.stringify(normalization, null, 2) + "\n");
   const summary: TimeseriesSummary = {
     recordings: total - failed.length,
