@@ -51,7 +51,26 @@ async function _createWebGpuBackend(): Promise<WebGPUBackend> {
   for (const name of _LIMITS) requiredLimits[name] = adapter.limits[name];
   const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
   _lastAdapter = description;
+  _releaseOnExit(device);
   return new WebGPUBackend(device, info);
+}
+
+/**
+ * Frees the backend's buffers and destroys the device when the runtime unloads, so the
+ * driver tears down an idle device. (We saw one "corrupted size vs. prev_size" abort at
+ * exit of a Deno test run on lavapipe with a live device; an explicit release is the
+ * orderly end in any case.) Browser workers have no unload event; they simply end.
+ */
+function _releaseOnExit(device: GPUDevice): void {
+  const scope = globalThis as { addEventListener?: typeof addEventListener };
+  if (typeof scope.addEventListener !== "function" || typeof document !== "undefined") return;
+  scope.addEventListener("unload", () => {
+    try {
+      if (tf.engine().registry["webgpu"] !== undefined) tf.removeBackend("webgpu");
+    } finally {
+      device.destroy();
+    }
+  });
 }
 
 /**
