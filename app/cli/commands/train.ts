@@ -5,7 +5,6 @@
  *
  * @module
  */
-import * as tf from "@tensorflow/tfjs";
 import { join, resolve } from "node:path";
 import { type Command, UsageError } from "../command.ts";
 import {
@@ -18,19 +17,10 @@ import { FileStorage } from "../file_storage.ts";
 import { createProgressBar } from "../progress.ts";
 import { ensureBuiltinDataset } from "../builtin_data.ts";
 import { type ClassifierConfig, CLASSIFY_SCHEMA } from "../../../lib/classify/config_schema.ts";
-import { buildClassifier } from "../../../lib/classify/build_classifier.ts";
-import {
-  datasetFingerprint,
-  type DatasetRoot,
-  datasetTasks,
-  openImageDataset,
-} from "../../../lib/data/image_dataset.ts";
+import type { DatasetRoot } from "../../../lib/data/image_dataset.ts";
+import { runTrainingJob } from "../../../lib/classify/train_job.ts";
 import { RunFolder } from "../../../lib/io/run_folder.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
-import { Rng } from "../../../lib/runtime/rng.ts";
-import { trainModel } from "../../../lib/train/train_model.ts";
-import { planTraining } from "../../../lib/train/train_plan.ts";
-import { evaluateModel } from "../../../lib/train/evaluate_model.ts";
 import { formatEvaluation } from "../format_evaluation.ts";
 
 const _DEMO = new URL("../../../config/classification/demo.toml", import.meta.url);
@@ -122,31 +112,8 @@ export const command: Command = {
       throw new UsageError(`--out ${out} is not empty: pick a new folder, or --resume it`);
     }
     const roots = await _roots(config, log);
-    const tasks = await datasetTasks(roots, config.data.tasks);
-    const train = await openImageDataset(roots, "train", tasks);
-    const val = await openImageDataset(roots, "val", tasks);
-    const test = await openImageDataset(roots, "test", tasks);
-    if (train.source.size === 0) throw new UsageError("the train split is empty");
     const backend = await initBackend({ backend: config.run.backend });
     log(`backend: ${backend.backend} (${backend.reason})`);
-    log(
-      `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${train.source.size}, ` +
-        `val ${val.source.size}, test ${test.source.size}; run folder: ${out}`,
-    );
-    const model = buildClassifier({
-      backbone: config.model.backbone,
-      inputShape: train.inputShape,
-      tasks,
-      seed: config.run.seed,
-      embedding: config.model.embedding,
-      depth: config.model.depth,
-      layerRepeats: config.model.layer_repeats,
-      dropout: config.model.dropout,
-      activation: config.model.activation,
-      channels: config.model.channels,
-      pooling: config.model.pooling,
-    });
-    const runFolder = new RunFolder(new FileStorage(out));
     const abort = new AbortController();
     const onSignal = () => {
       log("stopping after this step (checkpoints/last is saved; --resume continues)");
@@ -156,49 +123,33 @@ export const command: Command = {
     const bar = createProgressBar();
     let result;
     try {
-      result = await trainModel({
-        model,
-        data: { train: train.source, val: val.source.size > 0 ? val.source : undefined },
-        tasks,
-        config: config.train,
-        runFolder,
-        rng: new Rng(config.run.seed).fork("train"),
+      result = await runTrainingJob({
+        config,
+        roots,
+        runStorage: new FileStorage(out),
+        backend,
         resume: resumeDir !== undefined,
         onProgress: bar.listener,
         signal: abort.signal,
-        runInfo: {
-          config,
-          versions: { tfjs: tf.version.tfjs, deno: Deno.version.deno },
-          backend,
-          seed: config.run.seed,
-          dataFingerprint: await datasetFingerprint(roots),
-          data: roots.map((r) => r.name),
-          inputNormalization: train.normalization,
-        },
+        runInfo: { versions: { deno: Deno.version.deno } },
+        onStart: ({ tasks, rows }) =>
+          log(
+            `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${rows.train}, ` +
+              `val ${rows.val}, test ${rows.test}; run folder: ${out}`,
+          ),
       });
     } finally {
       bar.stop();
       Deno.removeSignalListener("SIGINT", onSignal);
-      model.dispose();
     }
-    if (result.stopReason === "aborted") {
-      log(`stopped at step ${result.steps}/${result.totalSteps}: deno task train --resume ${out}`);
+    if (result.train.stopReason === "aborted") {
+      log(
+        `stopped at step ${result.train.steps}/${result.train.totalSteps}: deno task train --resume ${out}`,
+      );
       return 1;
     }
-    const summary = await runFolder.readSummary();
-    if (test.source.size > 0) {
-      const saved = await runFolder.loadModel();
-      const plan = planTraining(config.train, tasks, train.source);
-      const evaluation = await evaluateModel(saved, test.source, tasks, {
-        batchSize: config.train.eval_batch_size,
-        loss: plan.loss,
-      });
-      saved.dispose();
-      await runFolder.writeSummary({ ...summary, test: evaluation, test_rows: test.source.size });
-      console.log(formatEvaluation("test", evaluation, tasks));
-    } else {
-      log("no test split: test metrics skipped");
-    }
+    if (result.test !== undefined) console.log(formatEvaluation("test", result.test, result.tasks));
+    else log("no test split: test metrics skipped");
     console.log(`\nrun folder: ${out}`);
     console.log(
       `next: deno task evaluate --run ${out} --data DIR --split all   (another cohort)\n` +
