@@ -79,34 +79,47 @@ export function spectrogramImage(
   const data = new Uint8Array(size * size * depth);
   const left = Math.floor((size - channels * frames) / 2);
   const strip = rows * frames;
-  const scale = 255 / (maxDb - minDb);
+  const levels = _dbLevels(minDb, maxDb);
+  const { table, threshold, zeros, top, key, lowest, highest } = levels;
+  const shift = levels.shift, scratch = _scratch, words = _words, high = _HIGH;
+  const specRe = spec.re, specIm = spec.im;
   for (let c = 0; c < channels; c++) {
     const base = c * strip;
     // Joint Re/Im range (db-iq) and |X| range (db-polar) of this channel's strip.
     let lo = Infinity, hi = -Infinity, magLo = Infinity, magHi = -Infinity;
     if (variant !== "db") {
       for (let k = base; k < base + strip; k++) {
-        const re = spec.re[k], im = spec.im[k];
+        const re = specRe[k], im = specIm[k];
         lo = Math.min(lo, re, im);
         hi = Math.max(hi, re, im);
-        const mag = Math.hypot(re, im);
+        const mag = Math.sqrt(re * re + im * im);
         magLo = Math.min(magLo, mag);
         magHi = Math.max(magHi, mag);
       }
     }
     for (let r = 0; r < rows; r++) {
       const y = rows - 1 - r; // flip: row 0 of the image is the highest frequency
+      const row = base + r * frames;
+      const column = (y * size + left + c * frames) * depth;
       for (let t = 0; t < frames; t++) {
-        const k = base + r * frames + t;
-        const re = spec.re[k], im = spec.im[k];
-        const mag = Math.hypot(re, im);
-        const db = Math.min(maxDb, Math.max(minDb, 20 * Math.log10(mag + 1e-9)));
-        const p = (y * size + left + c * frames + t) * depth;
-        data[p] = Math.floor(scale * (db - minDb));
+        const re = specRe[row + t], im = specIm[row + t];
+        // The dB level of |X|^2 (see _dbLevels), inlined: no logarithm per pixel.
+        const power = re * re + im * im;
+        let level: number;
+        if (power < lowest) level = zeros;
+        else if (power >= highest) level = top;
+        else {
+          scratch[0] = power;
+          level = table[(words[high] >>> shift) - key];
+          while (power >= threshold[level + 1]) level++;
+        }
+        const p = column + t * depth;
+        data[p] = level;
         if (variant === "db-iq") {
           data[p + 1] = _minMax(re, lo, hi);
           data[p + 2] = _minMax(im, lo, hi);
         } else if (variant === "db-polar") {
+          const mag = Math.sqrt(power);
           data[p + 1] = _minMax(mag, magLo, magHi);
           data[p + 2] = Math.min(
             255,
@@ -117,6 +130,83 @@ export function spectrogramImage(
     }
   }
   return { width: size, height: size, channels: depth as 1 | 3, depth: 8, data };
+}
+
+/** A float64 scratch value and its two 32-bit words, to read the exponent of |X|^2. */
+const _scratch = new Float64Array(1);
+const _words = new Uint32Array(_scratch.buffer);
+/** Index of the word holding sign, exponent and the top 20 mantissa bits. */
+const _HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The dB level floor(255 (clip(20 log10(|X| + 1e-9), minDb, maxDb) - minDb) / (maxDb -
+ * minDb)) as a function of the power P = |X|^2, without a logarithm: the level is the
+ * number of thresholds threshold[p] = (10^((minDb + p / scale) / 20) - 1e-9)^2,
+ * p = 1..top, that P reaches. A table indexed by the exponent and the leading mantissa
+ * bits of P (buckets much narrower than the gaps between thresholds) gives the count at
+ * the bucket's lower edge; comparisons with the next thresholds settle the rest.
+ */
+interface _DbLevels {
+  minDb: number;
+  maxDb: number;
+  /** Level at the lower edge of each bucket, from bucket `key` on. */
+  table: Uint8Array;
+  /** threshold[p] for p = 1..top; threshold[top + 1] = Infinity. */
+  threshold: Float64Array;
+  /** Right shift of the high word that leaves the bucket key. */
+  shift: number;
+  /** Key of the first bucket. */
+  key: number;
+  /** Smallest positive threshold (Infinity when none); below it the level is `zeros`. */
+  lowest: number;
+  /** Thresholds equal to 0 (reached by every P). */
+  zeros: number;
+  /** The top level, floor(scale (maxDb - minDb)), and its threshold. */
+  top: number;
+  highest: number;
+}
+
+let _levels: _DbLevels | null = null;
+
+function _keyOf(power: number, shift: number): number {
+  _scratch[0] = power;
+  return _words[_HIGH] >>> shift;
+}
+
+function _dbLevels(minDb: number, maxDb: number): _DbLevels {
+  if (_levels !== null && _levels.minDb === minDb && _levels.maxDb === maxDb) return _levels;
+  const scale = 255 / (maxDb - minDb);
+  const top = Math.floor(scale * (maxDb - minDb));
+  const threshold = new Float64Array(top + 2);
+  let zeros = 0;
+  for (let p = 1; p <= top; p++) {
+    const magnitude = Math.max(10 ** ((minDb + p / scale) / 20) - 1e-9, 0);
+    threshold[p] = magnitude * magnitude;
+    if (threshold[p] === 0) zeros++;
+  }
+  threshold[top + 1] = Infinity;
+  const lowest = zeros < top ? threshold[zeros + 1] : Infinity;
+  const highest = threshold[top];
+  // Bucket width 2^-bits octaves of P, at most 1/32 of the narrowest gap between
+  // thresholds, log2(10) / (10 scale) octaves: few buckets hold a threshold, so the
+  // comparison below rarely goes both ways (a bucket holding several would still work).
+  const bits = Math.max(0, Math.min(20, Math.ceil(Math.log2((10 * scale) / Math.log2(10))) + 5));
+  const shift = 20 - bits;
+  let table = new Uint8Array(0), key = 0;
+  if (lowest < highest) {
+    key = _keyOf(lowest, shift);
+    table = new Uint8Array(_keyOf(highest, shift) - key + 1);
+    let level = zeros;
+    for (let b = 0; b < table.length; b++) {
+      _words[1 - _HIGH] = 0;
+      _words[_HIGH] = (key + b) << shift;
+      const edge = _scratch[0];
+      while (level < top && threshold[level + 1] <= edge) level++;
+      table[b] = level;
+    }
+  }
+  _levels = { minDb, maxDb, table, threshold, shift, key, lowest, zeros, top, highest };
+  return _levels;
 }
 
 function _minMax(v: number, lo: number, hi: number): number {
