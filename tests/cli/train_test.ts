@@ -4,14 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { FileStorage } from "../../app/cli/file_storage.ts";
-import { writeSyntheticMathFolder } from "../../lib/data/synthetic_dataset.ts";
-import { listMathDataset } from "../../lib/data/adapters/math.ts";
-import { preprocessDataset } from "../../lib/data/preprocess.ts";
-import { recordingImages } from "../../lib/data/recording_images.ts";
-import { recipeParams } from "../../lib/data/spectrogram_params.ts";
-import { bytesSource } from "../../lib/eeg/edf/byte_source.ts";
-import { DB_BOUNDS } from "../../lib/eeg/spectrogram_image.ts";
-import { Rng } from "../../lib/runtime/rng.ts";
+import { makeTinyDataset } from "../_support/tiny_dataset.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -35,22 +28,9 @@ async function cli(args: string[]) {
 }
 
 async function tinyDataset(dir: string): Promise<string> {
-  const edf = new FileStorage(`${dir}/edf`);
-  await writeSyntheticMathFolder(edf, { subjects: 6, durationSeconds: 20, seed: 1 });
-  const params = recipeParams({
-    twentieth: "A2-A1",
-    dbRange: [...DB_BOUNDS.math] as [number, number],
-  });
-  await preprocessDataset(await listMathDataset(edf), {
-    datasetName: "tiny",
-    params,
-    output: new FileStorage(`${dir}/dataset`),
-    rng: new Rng(0),
-    splitFractions: [0.5, 0.17, 0.33],
-    render: async (ref) =>
-      await recordingImages(bytesSource(await edf.readBytes(ref.path)), params, {
-        source: ref.path,
-      }),
+  await makeTinyDataset(new FileStorage(`${dir}/dataset`), {
+    edf: new FileStorage(`${dir}/edf`),
+    seed: 1,
   });
   return `${dir}/dataset`;
 }

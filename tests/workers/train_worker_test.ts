@@ -8,15 +8,8 @@ import * as tf from "@tensorflow/tfjs";
 import { MemoryStorage } from "../../lib/io/memory_storage.ts";
 import { storageIOHandler } from "../../lib/io/tf_io_handler.ts";
 import type { Storage } from "../../lib/io/storage.ts";
-import { writeSyntheticMathFolder } from "../../lib/data/synthetic_dataset.ts";
-import { listMathDataset } from "../../lib/data/adapters/math.ts";
-import { preprocessDataset } from "../../lib/data/preprocess.ts";
-import { recordingImages } from "../../lib/data/recording_images.ts";
-import { recipeParams } from "../../lib/data/spectrogram_params.ts";
-import { bytesSource } from "../../lib/eeg/edf/byte_source.ts";
-import { DB_BOUNDS } from "../../lib/eeg/spectrogram_image.ts";
+import { makeTinyDataset } from "../_support/tiny_dataset.ts";
 import { initBackend } from "../../lib/runtime/backend.ts";
-import { Rng } from "../../lib/runtime/rng.ts";
 import "../../lib/nn/mod.ts"; // registers GroupNorm and SeededDropout for loading
 import type { FolderFile, TrainWorkerApi } from "../../workers/train_worker.ts";
 import type { ProgressEvent } from "../../lib/train/progress.ts";
@@ -33,24 +26,8 @@ async function files(storage: Storage, dir = ""): Promise<FolderFile[]> {
 }
 
 Deno.test("the training job runs in a module worker with progress events through comlink", async () => {
-  const edf = new MemoryStorage();
-  await writeSyntheticMathFolder(edf, { subjects: 6, durationSeconds: 20, seed: 4 });
-  const params = recipeParams({
-    twentieth: "A2-A1",
-    dbRange: [...DB_BOUNDS.math] as [number, number],
-  });
   const dataset = new MemoryStorage();
-  await preprocessDataset(await listMathDataset(edf), {
-    datasetName: "tiny",
-    params,
-    output: dataset,
-    rng: new Rng(0),
-    splitFractions: [0.5, 0.17, 0.33],
-    render: async (ref) =>
-      await recordingImages(bytesSource(await edf.readBytes(ref.path)), params, {
-        source: ref.path,
-      }),
-  });
+  await makeTinyDataset(dataset, { seed: 4 });
   const worker = new Worker(new URL("../../workers/train_worker.ts", import.meta.url), {
     type: "module",
   });

@@ -30,6 +30,25 @@ export function eegmatDir(): string {
   return new URL("../../../../shared/data/eeg/eegmat", import.meta.url).pathname;
 }
 
+/** One file of the eegmat folder; null (and a log line saying how to fix it) when missing. */
+export function eegmatFile(
+  name: string,
+  log: (message: string) => void,
+  figure: string,
+): string | null {
+  const path = `${eegmatDir()}/${name}`;
+  try {
+    Deno.statSync(path);
+    return path;
+  } catch (error) {
+    log(
+      `${figure}: skipped, cannot read ${path} (${(error as Error).message}); ` +
+        `set BENCH_EEGMAT_DIR to the eegmat folder`,
+    );
+    return null;
+  }
+}
+
 /** The .edf files of the eegmat folder, sorted; null (and a log line) when there are none. */
 export function eegmatFiles(log: (message: string) => void, figure: string): string[] | null {
   const dir = eegmatDir();

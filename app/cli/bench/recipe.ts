@@ -26,7 +26,7 @@ import {
   windowCount,
 } from "../../../lib/data/spectrogram_params.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
-import { eegmatDir } from "./edf_read.ts";
+import { eegmatFile } from "./edf_read.ts";
 import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
 
 const _FILE = "Subject00_1.edf";
@@ -105,16 +105,8 @@ export const recipeFigure: BenchFigure = {
   description: "spectrogram recipe for one recording (read, map, volts, decimate, log " +
     "spectrogram, dB images, PNG), recordings/s, vs MNE + scipy + numpy",
   async run(ctx) {
-    const path = `${eegmatDir()}/${_FILE}`;
-    try {
-      Deno.statSync(path);
-    } catch (error) {
-      ctx.log(
-        `recipe: skipped, cannot read ${path} (${(error as Error).message}); ` +
-          `set BENCH_EEGMAT_DIR to the eegmat folder`,
-      );
-      return [];
-    }
+    const path = eegmatFile(_FILE, ctx.log, "recipe");
+    if (path === null) return [];
     const params = _params();
     const repeats = ctx.quick ? 2 : 7;
     ctx.log("recipe: MNE + scipy + numpy peer");

@@ -15,7 +15,7 @@ import { readEdf, voltsPerUnit } from "../../../lib/eeg/edf/mod.ts";
 import { stft } from "../../../lib/eeg/stft.ts";
 import { stftGpu } from "../../../lib/eeg/stft_gpu.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
-import { eegmatDir } from "./edf_read.ts";
+import { eegmatFile } from "./edf_read.ts";
 import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
 
 const _FILE = "Subject00_1.edf";
@@ -48,16 +48,8 @@ export const stftFigure: BenchFigure = {
   description: "STFT of 19 x 90,000 EEG samples (frame 256, hop 64, hann), ms, " +
     "vs scipy.signal.stft",
   async run(ctx) {
-    const path = `${eegmatDir()}/${_FILE}`;
-    try {
-      Deno.statSync(path);
-    } catch (error) {
-      ctx.log(
-        `stft: skipped, cannot read ${path} (${(error as Error).message}); ` +
-          `set BENCH_EEGMAT_DIR to the eegmat folder`,
-      );
-      return [];
-    }
+    const path = eegmatFile(_FILE, ctx.log, "stft");
+    if (path === null) return [];
     const repeats = ctx.quick ? 3 : 15;
     ctx.log("stft: scipy peer");
     const peer = await runPeer("stft.py", {
