@@ -8,7 +8,12 @@
  */
 import { expose, transfer } from "comlink";
 import { bytesSource } from "../lib/eeg/edf/byte_source.ts";
-import { type RecordingImages, recordingImages } from "../lib/data/recording_images.ts";
+import {
+  type RecordingImages,
+  recordingImages,
+  type RecordingSignal,
+  recordingSignal,
+} from "../lib/data/recording_images.ts";
 import { matRecordingImages } from "../lib/data/mat_recording.ts";
 import type { RecordingRef } from "../lib/data/recording_ref.ts";
 import type { SpectrogramParams } from "../lib/data/spectrogram_params.ts";
@@ -31,6 +36,11 @@ export interface PreprocessWorkerApi {
     ref: RecordingRef,
     options?: RenderOptions,
   ): Promise<RecordingImages>;
+  /**
+   * The montage channels of an EDF/BDF recording given as bytes (transferred), resampled
+   * to params.sampleRateHz, in volts: the time-series dataset's input.
+   */
+  signal(bytes: Uint8Array, params: SpectrogramParams, ref: RecordingRef): Promise<RecordingSignal>;
 }
 
 const api: PreprocessWorkerApi = {
@@ -40,6 +50,12 @@ const api: PreprocessWorkerApi = {
       : await recordingImages(bytesSource(bytes), params, { source: ref.path });
     // Hand the PNG buffers back without copying them.
     return transfer(result, result.windows.map((w) => w.png.buffer as ArrayBuffer));
+  },
+  async signal(bytes, params, ref) {
+    const result = await recordingSignal(bytesSource(bytes), params, { source: ref.path });
+    // Distinct buffers only: transferring one buffer twice throws.
+    const buffers = new Set(result.signal.map((x) => x.buffer as ArrayBuffer));
+    return transfer(result, [...buffers]);
   },
 };
 

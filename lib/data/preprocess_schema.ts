@@ -1,7 +1,7 @@
 /**
  * The config of `deno task preprocess`: which dataset, where, and the recipe's parameters.
- * Presets live in config/data/ (math, parkinsons, seed, synthetic, and one per image
- * variant).
+ * Presets live in config/data/ (math, parkinsons, seed, synthetic, one per image
+ * variant, and math-timeseries for the time-series output).
  *
  * @module
  */
@@ -17,6 +17,12 @@ export const PREPROCESS_SCHEMA = extendSchema(BASE_SCHEMA, {
         "seed (SEED's <subject>_<date>.mat + label.mat), folder (any EDF/BDF + a labels CSV)",
     }),
     root: field.string({ default: "", doc: "Folder of the raw recordings" }),
+    output: field.choice({
+      choices: ["images", "timeseries"],
+      default: "images",
+      doc: "What to write: spectrogram PNGs (images) or z-scored 20 x 2048 float32 windows " +
+        "with train-split normalization.json (timeseries; EDF/BDF only)",
+    }),
     twentieth_channel: field.string({
       default: "A2-A1",
       doc: "The 20th image channel after the 19 common 10-20 channels",

@@ -11,6 +11,8 @@ import { conv3Figure } from "../bench/conv3.ts";
 import { edfReadFigure } from "../bench/edf_read.ts";
 import { stftFigure } from "../bench/stft.ts";
 import { recipeFigure } from "../bench/recipe.ts";
+import { cnnLightFigure } from "../bench/cnn_light.ts";
+import { preprocessFigure } from "../bench/preprocess.ts";
 import { initBackend, probeWebGpuAdapter } from "../../../lib/runtime/mod.ts";
 
 /** Every figure, in the order they run. Later issues append theirs. */
@@ -20,6 +22,8 @@ export const FIGURES: BenchFigure[] = [
   edfReadFigure,
   stftFigure,
   recipeFigure,
+  preprocessFigure,
+  cnnLightFigure,
 ];
 
 async function _availableBackends(): Promise<string[]> {

@@ -16,8 +16,12 @@ import { FileStorage } from "../file_storage.ts";
 import { createProgressBar } from "../progress.ts";
 import { WorkerPool } from "../worker_pool.ts";
 import { PREPROCESS_SCHEMA } from "../../../lib/data/preprocess_schema.ts";
-import { preprocessDataset } from "../../../lib/data/preprocess.ts";
-import { recipeParams } from "../../../lib/data/spectrogram_params.ts";
+import { preprocessDataset, type RenderRecording } from "../../../lib/data/preprocess.ts";
+import { recipeParams, type SpectrogramParams } from "../../../lib/data/spectrogram_params.ts";
+import {
+  type LoadRecordingSignal,
+  timeseriesDataset,
+} from "../../../lib/data/timeseries_dataset.ts";
 import { listMathDataset } from "../../../lib/data/adapters/math.ts";
 import { listParkinsonsDataset } from "../../../lib/data/adapters/parkinsons.ts";
 import { listFolderDataset } from "../../../lib/data/adapters/folder.ts";
@@ -34,6 +38,7 @@ function _resolved(c: Record<string, unknown>) {
     dataset: {
       name: "math" | "parkinsons" | "seed" | "folder";
       root: string;
+      output: "images" | "timeseries";
       twentieth_channel: string;
       missing_channels: "error" | "zeros";
       labels_csv: string;
@@ -149,6 +154,66 @@ async function _checkFolder(path: string, what: string): Promise<void> {
   }
 }
 
+/**
+ * The worker pool of `preprocess` (one worker per core) with the two jobs it runs: render
+ * a recording's spectrogram windows (images) or load its resampled montage signal
+ * (timeseries). The bench's `preprocess` figure uses the same pool.
+ */
+export class PreprocessPool implements Disposable {
+  #pool: WorkerPool<PreprocessWorkerApi>;
+  #bytes: _RecordingBytes;
+  #params: SpectrogramParams;
+  #unitScale: number;
+
+  constructor(
+    root: string,
+    params: SpectrogramParams,
+    options: { unitScale?: number; size?: number } = {},
+  ) {
+    this.#pool = new WorkerPool<PreprocessWorkerApi>(
+      new URL("../../../workers/preprocess_worker.ts", import.meta.url),
+      options.size,
+    );
+    this.#bytes = new _RecordingBytes(root);
+    this.#params = params;
+    this.#unitScale = options.unitScale ?? 1e-6;
+  }
+
+  /** Number of workers (recordings in flight). */
+  get size(): number {
+    return this.#pool.size;
+  }
+
+  /** Renders one recording's windows in a worker. */
+  render: RenderRecording = async (ref) => {
+    const bytes = await this.#bytes.read(ref);
+    const params = this.#params, unitScale = this.#unitScale;
+    return await this.#pool.run((api) =>
+      api.render(transfer(bytes, [bytes.buffer as ArrayBuffer]), params, ref, { unitScale })
+    );
+  };
+
+  /** Loads one EDF/BDF recording's montage signal at the common rate in a worker. */
+  load: LoadRecordingSignal = async (ref) => {
+    if (ref.format === "mat") {
+      throw new UsageError(
+        `preprocess: dataset.output = "timeseries" is not supported yet for MATLAB ` +
+          `recordings (${ref.recording}); use dataset.output = "images"`,
+      );
+    }
+    const bytes = await this.#bytes.read(ref);
+    const params = this.#params;
+    return await this.#pool.run((api) =>
+      api.signal(transfer(bytes, [bytes.buffer as ArrayBuffer]), params, ref)
+    );
+  };
+
+  /** Stops the workers. */
+  [Symbol.dispose](): void {
+    this.#pool.terminate();
+  }
+}
+
 export const command: Command = {
   name: "preprocess",
   summary: "turn a folder of EDF/BDF (or SEED .mat) recordings into a spectrogram dataset",
@@ -171,6 +236,11 @@ export const command: Command = {
     "Finished recordings are skipped on a second run (same parameters); --overwrite redoes",
     "them. A corrupt recording is reported and skipped; the summary lists it.",
     "",
+    "With --set dataset.output=timeseries (preset config/data/math-timeseries.toml) it writes",
+    "the same windows as z-scored 20 x 2048 float32 arrays instead: windows/*.f32,",
+    "normalization.json (per-channel mean/std of the train split), the same metadata files",
+    "and README.md; every recording is redone on each run. EDF/BDF recordings only.",
+    "",
     "Flags:",
     CONFIG_FLAGS_HELP,
     "  --overwrite              redo recordings that a previous run finished",
@@ -187,7 +257,13 @@ export const command: Command = {
     const root = resolve(config.dataset.root);
     await _checkFolder(root, "dataset.root");
     const out = resolve(
-      config.run.out || join("datasets", `${config.dataset.name}-${config.spectrogram.variant}`),
+      config.run.out ||
+        join(
+          "datasets",
+          `${config.dataset.name}-${
+            config.dataset.output === "timeseries" ? "timeseries" : config.spectrogram.variant
+          }`,
+        ),
     );
     const input = new FileStorage(root);
     const listing = await listDataset(config, input);
@@ -198,41 +274,55 @@ export const command: Command = {
       variant: config.spectrogram.variant,
       missingChannels: config.dataset.missing_channels,
     });
-    const recordingBytes = new _RecordingBytes(root);
-    const pool = new WorkerPool<PreprocessWorkerApi>(
-      new URL("../../../workers/preprocess_worker.ts", import.meta.url),
-    );
+    const timeseries = config.dataset.output === "timeseries";
+    if (timeseries && listing.recordings.some((ref) => ref.format === "mat")) {
+      throw new UsageError(
+        `preprocess: dataset.output = "timeseries" is not supported yet for MATLAB ` +
+          `(.mat) recordings such as SEED's; use dataset.output = "images"`,
+      );
+    }
+    using pool = new PreprocessPool(root, params, { unitScale: config.dataset.unit_scale });
+    const split = {
+      rng: new Rng(config.run.seed),
+      splitNames: config.split.names,
+      splitFractions: config.split.fractions,
+      stratifyBy: config.split.stratify_by || undefined,
+    };
+    const provenance = { source: root, seed: String(config.run.seed) };
     const bar = createProgressBar();
     let summary;
     try {
-      summary = await preprocessDataset(listing, {
-        datasetName: config.dataset.name,
-        params,
-        output: new FileStorage(out),
-        rng: new Rng(config.run.seed),
-        splitNames: config.split.names,
-        splitFractions: config.split.fractions,
-        stratifyBy: config.split.stratify_by || undefined,
-        overwrite: ctx.values.overwrite === true,
-        concurrency: pool.size,
-        onProgress: bar.listener,
-        provenance: { source: root, seed: String(config.run.seed) },
-        render: async (ref) => {
-          const bytes = await recordingBytes.read(ref);
-          return await pool.run((api) =>
-            api.render(transfer(bytes, [bytes.buffer as ArrayBuffer]), params, ref, {
-              unitScale: config.dataset.unit_scale,
-            })
-          );
-        },
-      });
+      if (timeseries) {
+        summary = await timeseriesDataset(listing, {
+          datasetName: config.dataset.name,
+          params,
+          load: pool.load,
+          output: new FileStorage(out),
+          ...split,
+          concurrency: pool.size,
+          onProgress: bar.listener,
+          provenance,
+        });
+      } else {
+        summary = await preprocessDataset(listing, {
+          datasetName: config.dataset.name,
+          params,
+          output: new FileStorage(out),
+          ...split,
+          overwrite: ctx.values.overwrite === true,
+          concurrency: pool.size,
+          onProgress: bar.listener,
+          provenance,
+          render: pool.render,
+        });
+      }
     } finally {
       bar.stop();
-      pool.terminate();
     }
+    const reused = "skipped" in summary ? summary.skipped : 0;
     console.log(
       `preprocess: ${summary.recordings} recordings -> ${summary.windows} windows in ${out}` +
-        (summary.skipped > 0 ? ` (${summary.skipped} reused from an earlier run)` : ""),
+        (reused > 0 ? ` (${reused} reused from an earlier run)` : ""),
     );
     for (const [name, c] of Object.entries(summary.splitCounts)) {
       console.log(`  ${name}: ${c.subjects} subjects, ${c.windows} windows`);

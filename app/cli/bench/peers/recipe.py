@@ -7,7 +7,13 @@ log-frequency DFT of RECIPES step 6 (hop 172, numpy.hanning(511), 255 log-spaced
 frequencies, a precomputed complex basis), dB image clipped to the Math bounds, tiled
 into a 256x256 uint8 image, PNG-encoded in memory (PIL when installed, else zlib +
 struct). Prints the median seconds of `repeats` runs after one warm-up run.
+
+With `files` (a list of paths) and `out_dir` instead of `file` (the preprocess figure):
+processes the files one after the other in this one process, as the original would,
+writing each window's PNG into out_dir plus a metadata.csv, once, and prints the wall
+seconds and the total seconds of EEG.
 """
+import os
 import io
 import json
 import struct
@@ -26,7 +32,6 @@ except ImportError:  # python3-pil absent: write the PNG by hand
     Image = None
 
 args = json.loads(sys.argv[1])
-path, repeats = args["file"], int(args["repeats"])
 montage = list(args["montage"])
 min_db, max_db = args["db_range"]
 RATE, L, SHIFT, HOP, N, SIZE = 125, 2048, 1024, 172, 511, 256
@@ -73,7 +78,7 @@ def log_spectrogram(x):
     return spec
 
 
-def recipe():
+def recipe(path):
     raw = mne.io.read_raw_edf(path, preload=True, verbose="error")
     by_key = {}
     for i, name in enumerate(raw.ch_names):
@@ -96,18 +101,53 @@ def recipe():
     return raw.n_times / raw.info["sfreq"], pngs
 
 
-seconds_of_eeg, pngs = recipe()  # warm-up
-times = []
-for _ in range(repeats):
+VERSION = (f"MNE {mne.__version__} + scipy {scipy.__version__} + numpy {np.__version__}"
+           + (" + PIL" if Image is not None else " + zlib PNG"))
+
+
+def one_recording(path, repeats):
+    seconds_of_eeg, pngs = recipe(path)  # warm-up
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        recipe(path)
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return {
+        "seconds": times[len(times) // 2],
+        "windows": len(pngs),
+        "png_bytes": sum(len(p) for p in pngs),
+        "eeg_seconds": seconds_of_eeg,
+        "version": VERSION,
+    }
+
+
+def many_recordings(paths, out_dir):
     t0 = time.perf_counter()
-    recipe()
-    times.append(time.perf_counter() - t0)
-times.sort()
-print(json.dumps({
-    "seconds": times[len(times) // 2],
-    "windows": len(pngs),
-    "png_bytes": sum(len(p) for p in pngs),
-    "eeg_seconds": seconds_of_eeg,
-    "version": f"MNE {mne.__version__} + scipy {scipy.__version__} + numpy {np.__version__}"
-    + (" + PIL" if Image is not None else " + zlib PNG"),
-}))
+    eeg_seconds, windows, rows = 0.0, 0, ["file_name,recording,start_s"]
+    for path in paths:
+        stem = os.path.splitext(os.path.basename(path))[0]
+        seconds, pngs = recipe(path)
+        eeg_seconds += seconds
+        for w, png in enumerate(pngs):
+            name = f"images/{stem}_w{w:03d}.png"
+            os.makedirs(os.path.join(out_dir, "images"), exist_ok=True)
+            with open(os.path.join(out_dir, name), "wb") as f:
+                f.write(png)
+            rows.append(f"{name},{stem},{w * SHIFT / RATE:.6f}")
+        windows += len(pngs)
+    with open(os.path.join(out_dir, "metadata.csv"), "w") as f:
+        f.write("\n".join(rows) + "\n")
+    return {
+        "seconds": time.perf_counter() - t0,
+        "recordings": len(paths),
+        "windows": windows,
+        "eeg_seconds": eeg_seconds,
+        "version": VERSION,
+    }
+
+
+if "files" in args:
+    print(json.dumps(many_recordings(list(args["files"]), args["out_dir"])))
+else:
+    print(json.dumps(one_recording(args["file"], int(args["repeats"]))))
