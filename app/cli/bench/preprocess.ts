@@ -15,7 +15,7 @@
  */
 import { join } from "node:path";
 import { FileStorage } from "../file_storage.ts";
-import { PreprocessPool } from "../commands/preprocess.ts";
+import { PreprocessPool } from "../preprocess_pool.ts";
 import { listMathDataset } from "../../../lib/data/adapters/math.ts";
 import { preprocessDataset } from "../../../lib/data/preprocess.ts";
 import { recipeParams, type SpectrogramParams } from "../../../lib/data/spectrogram_params.ts";
