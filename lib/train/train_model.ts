@@ -13,7 +13,7 @@ import type { LabelSpec } from "../data/labels.ts";
 import type { RunFolder, RunInfo } from "../io/run_folder.ts";
 import { setDropoutStep } from "../nn/seeded_dropout.ts";
 import type { Rng } from "../runtime/rng.ts";
-import type { BatchSource } from "./batch_source.ts";
+import type { Batch, BatchSource } from "./batch_source.ts";
 import { BestCheckpoints } from "./best_checkpoints.ts";
 import { clipByGlobalNorm } from "./clip_by_global_norm.ts";
 import { createOptimizer } from "./create_optimizer.ts";
@@ -57,6 +57,17 @@ export interface TrainModelOptions {
   onProgress?: ProgressListener;
   /** Stops after the current step, saving `last` (unless checkpoint_strategy is none). */
   signal?: AbortSignal;
+  /**
+   * Computes a batch's loss gradients in place of step 3's `tf.variableGrads` (e.g.
+   * `DataParallelGradients.compute` of data_parallel.ts): gradients keyed by the names of the model's
+   * trainable variables, the total loss and each task's loss, all disposed by the loop. The
+   * loop disposes `batch.x`. Default: one `tf.variableGrads` on this thread.
+   */
+  gradients?: (batch: Batch, step: number) => Promise<{
+    value: tf.Scalar;
+    grads: tf.NamedTensorMap;
+    perTask: Record<string, tf.Scalar>;
+  }>;
 }
 
 /** What {@linkcode trainModel} returns (summary.json holds the same). */
@@ -207,15 +218,21 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       let taskLosses: Record<string, tf.Scalar> = {};
       let gradients: ReturnType<typeof tf.variableGrads>;
       try {
-        gradients = tf.variableGrads(() => {
-          const out = model.apply(batch.x, { training: true }) as tf.Tensor | tf.Tensor[];
-          const outputs = Array.isArray(out) ? out : [out];
-          const ordered = tasks.map((t) => outputs[outputIndex[t.name]]); // [B, K] each
-          const { total, perTask } = multiTaskLoss(ordered, batch.targets, tasks, plan.loss);
-          Object.values(perTask).forEach((t) => tf.keep(t)); // read in step 5
+        if (options.gradients) {
+          const { value, grads, perTask } = await options.gradients(batch, step);
           taskLosses = perTask;
-          return total;
-        }, params);
+          gradients = { value, grads };
+        } else {
+          gradients = tf.variableGrads(() => {
+            const out = model.apply(batch.x, { training: true }) as tf.Tensor | tf.Tensor[];
+            const outputs = Array.isArray(out) ? out : [out];
+            const ordered = tasks.map((t) => outputs[outputIndex[t.name]]); // [B, K] each
+            const { total, perTask } = multiTaskLoss(ordered, batch.targets, tasks, plan.loss);
+            Object.values(perTask).forEach((t) => tf.keep(t)); // read in step 5
+            taskLosses = perTask;
+            return total;
+          }, params);
+        }
       } finally {
         tf.dispose(batch.x);
       }
