@@ -179,6 +179,10 @@ export const CLASSIFY_SCHEMA = extendSchema(BASE_SCHEMA, {
       default: true,
       doc: "Save the best checkpoint's weights as model/ (else the final weights)",
     }),
+    data_parallel: field.boolean({
+      default: false,
+      doc: "Split each batch between this thread and a worker (a second core for wasm/cpu)",
+    }),
     log_steps: field.integer({ default: 10, doc: "Steps between history.jsonl lines", min: 1 }),
   },
 });

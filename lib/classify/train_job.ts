@@ -21,6 +21,7 @@ import {
   datasetTasks,
   openImageDataset,
 } from "../data/image_dataset.ts";
+import { DataParallelGradients } from "../train/data_parallel.ts";
 import { buildClassifier } from "./build_classifier.ts";
 import type { ClassifierConfig } from "./config_schema.ts";
 
@@ -39,6 +40,11 @@ export interface TrainingJobOptions {
   signal?: AbortSignal;
   /** Extra facts for run.json (e.g. the Deno version). */
   runInfo?: Record<string, unknown>;
+  /**
+   * Starts a gradient worker (workers/gradient_worker.ts); with `train.data_parallel` each
+   * batch is split between this thread and it. Without it the option is an error.
+   */
+  createWorker?: () => Worker;
   /** Called once the datasets are open, before training (for a log line). */
   onStart?: (facts: { tasks: LabelSpec[]; rows: Record<string, number> }) => void;
 }
@@ -86,6 +92,23 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     pooling: config.model.pooling,
   });
   const runFolder = new RunFolder(options.runStorage);
+  let parallel: DataParallelGradients | undefined;
+  if (config.train.data_parallel) {
+    if (options.createWorker === undefined) {
+      throw new RangeError(
+        "Cannot train data-parallel as this host gives no worker: current value of " +
+          "train.data_parallel is true",
+      );
+    }
+    parallel = new DataParallelGradients({
+      model,
+      tasks,
+      lossOptions: planTraining(config.train, tasks, train.source).loss,
+      createWorker: options.createWorker,
+      backend: options.backend.backend,
+    });
+    await parallel.ready();
+  }
   let result: TrainResult;
   try {
     result = await trainModel({
@@ -98,6 +121,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
       resume: options.resume,
       onProgress: options.onProgress,
       signal: options.signal,
+      gradients: parallel && ((batch, step) => parallel.compute(batch, step)),
       runInfo: {
         ...options.runInfo,
         config,
@@ -110,6 +134,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
       },
     });
   } finally {
+    parallel?.dispose();
     model.dispose();
   }
   if (result.stopReason === "aborted" || test.source.size === 0) return { tasks, train: result };

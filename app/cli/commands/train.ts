@@ -132,6 +132,10 @@ export const command: Command = {
         onProgress: bar.listener,
         signal: abort.signal,
         runInfo: { versions: { deno: Deno.version.deno } },
+        createWorker: () =>
+          new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
+            type: "module",
+          }),
         onStart: ({ tasks, rows }) =>
           log(
             `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${rows.train}, ` +
