@@ -21,6 +21,7 @@ import { setDropoutStep } from "../../../lib/nn/seeded_dropout.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
 import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 
 const _BATCH = 32;
 const _SIZE = 256;
@@ -52,6 +53,7 @@ function _microBatches(backend: string): number {
 async function _time(
   size: (typeof _SIZES)[number],
   repeats: number,
+  options: { parallel?: boolean } = {},
 ): Promise<{ train: number; forward: number }> {
   const model = buildClassifier({
     backbone: "cnn_light",
@@ -83,19 +85,39 @@ async function _time(
     task_state: targets.task_state.slice(i * _BATCH / micro, (i + 1) * _BATCH / micro),
   }));
   let step = 0;
+  // Data-parallel rows: each micro-batch is split again between this thread and a gradient
+  // worker (train.data_parallel), the second core's share.
+  const parallel = options.parallel
+    ? new DataParallelGradients({
+      model,
+      tasks: _TASKS,
+      lossOptions: {},
+      createWorker: () =>
+        new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
+          type: "module",
+        }),
+      backend: tf.getBackend() as "wasm",
+    })
+    : undefined;
+  await parallel?.ready();
   try {
     const train = await timeMedian(async () => {
-      setDropoutStep(model, step++);
+      setDropoutStep(model, step);
       let sum: tf.NamedTensorMap = {};
       let lastLoss: tf.Scalar | null = null;
       for (const [i, part] of parts.entries()) {
-        const { value, grads } = tf.variableGrads(() => {
-          const out = model.apply(part, { training: true }) as tf.Tensor | tf.Tensor[];
-          const outputs = Array.isArray(out) ? out : [out];
-          const { total, perTask } = multiTaskLoss(outputs, partTargets[i], _TASKS);
-          tf.dispose(Object.values(perTask));
-          return total;
-        }, params);
+        const { value, grads } = parallel
+          ? await parallel.compute({ x: part, targets: partTargets[i] }, step).then((r) => {
+            tf.dispose(Object.values(r.perTask));
+            return r;
+          })
+          : tf.variableGrads(() => {
+            const out = model.apply(part, { training: true }) as tf.Tensor | tf.Tensor[];
+            const outputs = Array.isArray(out) ? out : [out];
+            const { total, perTask } = multiTaskLoss(outputs, partTargets[i], _TASKS);
+            tf.dispose(Object.values(perTask));
+            return total;
+          }, params);
         const next = tf.tidy(() =>
           Object.fromEntries(
             Object.entries(grads).map(([name, g]) => [
@@ -112,6 +134,7 @@ async function _time(
         sum = next;
         lastLoss = value;
       }
+      step++;
       optimizer.applyGradients(sum);
       await lastLoss!.data(); // GPU-CPU sync point, as the training loop's log read
       tf.dispose([lastLoss!, ...Object.values(sum)]);
@@ -123,6 +146,7 @@ async function _time(
     }, { warmup: 1, repeats });
     return { train, forward };
   } finally {
+    parallel?.dispose();
     if (micro > 1) tf.dispose(parts);
     x.dispose();
     optimizer.dispose();
@@ -136,7 +160,10 @@ function _note(
   peer: Awaited<ReturnType<typeof runPeer>>,
 ): { note?: string } {
   const notes: string[] = [];
-  if (kind === "train" && _microBatches(backend) > 1) {
+  if (kind === "train_parallel") {
+    notes.push("train.data_parallel: each batch split between the main thread and one worker");
+  }
+  if (kind.startsWith("train") && _microBatches(backend) > 1) {
     notes.push(
       `batch 32 as ${_microBatches(backend)} accumulated micro-batches (wasm's 4 GiB heap ` +
         "cannot hold the batch-32 backward pass)",
@@ -178,9 +205,13 @@ export const cnnLightFigure: BenchFigure = {
         ctx.log(`cnn_light ${size.name}: ${backend}`);
         await initBackend({ backend: backend as "wasm" | "webgpu" });
         const seconds = await _time(size, repeats);
+        const parallel = backend === "webgpu"
+          ? null
+          : await _time(size, repeats, { parallel: true });
         for (
           const [kind, ours, key] of [
             ["train", seconds.train, "train_seconds"],
+            ...(parallel ? [["train_parallel", parallel.train, "train_seconds"] as const] : []),
             ["forward", seconds.forward, "forward_seconds"],
           ] as const
         ) {
