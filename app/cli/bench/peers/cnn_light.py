@@ -9,9 +9,10 @@ erf form. AdamW (lr 2e-3, weight decay 0.009), cross-entropy (tfjs: softmax + lo
 """
 import json
 import sys
-import time
 
 import torch
+
+from timing import median_seconds
 from torch import nn
 
 args = json.loads(sys.argv[1])
@@ -70,19 +71,8 @@ def forward():
         torch.softmax(model(x), dim=1)
 
 
-def median_seconds(fn):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    return times[len(times) // 2]
-
-
 print(json.dumps({
-    "train_seconds": median_seconds(train_step),
-    "forward_seconds": median_seconds(forward),
+    "train_seconds": median_seconds(train_step, repeats),
+    "forward_seconds": median_seconds(forward, repeats),
     "version": f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads",
 }))

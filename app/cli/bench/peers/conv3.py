@@ -5,9 +5,10 @@ conv3x3(32->32) ReLU (all 'same'), global average pool, linear(32->2); Adam, cro
 """
 import json
 import sys
-import time
 
 import torch
+
+from timing import median_seconds
 
 args = json.loads(sys.argv[1])
 batch, size, repeats = int(args["batch"]), int(args["size"]), int(args["repeats"])
@@ -36,19 +37,8 @@ def forward():
         model(x)
 
 
-def median_seconds(fn):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    return times[len(times) // 2]
-
-
 print(json.dumps({
-    "train_seconds": median_seconds(train_step),
-    "forward_seconds": median_seconds(forward),
+    "train_seconds": median_seconds(train_step, repeats),
+    "forward_seconds": median_seconds(forward, repeats),
     "version": f"PyTorch {torch.__version__} CPU, {torch.get_num_threads()} threads",
 }))
