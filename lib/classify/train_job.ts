@@ -93,7 +93,10 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
   });
   const runFolder = new RunFolder(options.runStorage);
   let parallel: DataParallelGradients | undefined;
-  if (config.train.data_parallel) {
+  // On WebGPU the device already works in parallel; a second worker would only compete for
+  // it, so data parallelism is for the CPU backends (the run says which was used).
+  const dataParallel = config.train.data_parallel && options.backend.backend !== "webgpu";
+  if (dataParallel) {
     if (options.createWorker === undefined) {
       throw new RangeError(
         "Cannot train data-parallel as this host gives no worker: current value of " +
@@ -131,6 +134,7 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
         dataFingerprint: await datasetFingerprint(roots),
         data: roots.map((r) => r.name),
         inputNormalization: train.normalization,
+        dataParallel,
       },
     });
   } finally {
