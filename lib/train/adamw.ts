@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedTensor } from "../io/named_tensors.ts";
-import { ParamSlots } from "./param_slots.ts";
+import { SlottedOptimizer } from "./slotted_optimizer.ts";
 
 /** Options of {@linkcode AdamW}. */
 export interface AdamWOptions {
@@ -47,7 +47,7 @@ export interface AdamWOptions {
  * w.dispose();
  * ```
  */
-export class AdamW extends tf.Optimizer {
+export class AdamW extends SlottedOptimizer {
   /** The class name tfjs reports (`getClassName()`). */
   static className = "AdamW";
   learningRate: number;
@@ -55,7 +55,6 @@ export class AdamW extends tf.Optimizer {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
-  #slots: ParamSlots;
 
   constructor(params: readonly tf.Variable[], options: AdamWOptions = {}) {
     super();
@@ -71,7 +70,7 @@ export class AdamW extends tf.Optimizer {
         );
       }
     }
-    this.#slots = new ParamSlots("AdamW", params, ["m", "v"]);
+    this.initSlots("AdamW", params, ["m", "v"]);
   }
 
   override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -79,7 +78,7 @@ export class AdamW extends tf.Optimizer {
     const lr = this.learningRate;
     const biasCorrection1 = 1 - this.beta1 ** t;
     const sqrtBiasCorrection2 = Math.sqrt(1 - this.beta2 ** t);
-    for (const { param, slots: [m, v], grad } of this.#slots.withGradients(gradients)) {
+    for (const { param, slots: [m, v], grad } of this.slots.withGradients(gradients)) {
       tf.tidy(() => {
         const decayed = this.weightDecay === 0 ? param : param.mul(1 - lr * this.weightDecay);
         const newM = m.mul(this.beta1).add(grad.mul(1 - this.beta1));
@@ -91,18 +90,6 @@ export class AdamW extends tf.Optimizer {
       });
     }
     this.incrementIterations();
-  }
-
-  override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...this.#slots.namedSlots()];
-  }
-
-  override async setWeights(weights: NamedTensor[]): Promise<void> {
-    this.#slots.restore(await this.extractIterations(weights));
-  }
-
-  override dispose(): void {
-    this.#slots.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -20,3 +20,4 @@ export * from "./early_stopping.ts";
 export * from "./train_plan.ts";
 export { type EvaluationRecord, LAST_CHECKPOINT } from "./train_outputs.ts";
 export * from "./train_model.ts";
+export * from "./slotted_optimizer.ts";

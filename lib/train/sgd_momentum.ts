@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NamedTensor } from "../io/named_tensors.ts";
-import { ParamSlots } from "./param_slots.ts";
+import { SlottedOptimizer } from "./slotted_optimizer.ts";
 
 /** Options of {@linkcode SgdMomentum}. */
 export interface SgdMomentumOptions {
@@ -35,13 +35,12 @@ export interface SgdMomentumOptions {
  * w.dispose();
  * ```
  */
-export class SgdMomentum extends tf.Optimizer {
+export class SgdMomentum extends SlottedOptimizer {
   /** The class name tfjs reports (`getClassName()`). */
   static className = "SgdMomentum";
   learningRate: number;
   readonly momentum: number;
   readonly weightDecay: number;
-  #slots: ParamSlots;
 
   constructor(params: readonly tf.Variable[], options: SgdMomentumOptions = {}) {
     super();
@@ -53,12 +52,12 @@ export class SgdMomentum extends tf.Optimizer {
         `Cannot create SgdMomentum as momentum must be in [0, 1): current value is ${this.momentum}`,
       );
     }
-    this.#slots = new ParamSlots("SgdMomentum", params, ["momentum"]);
+    this.initSlots("SgdMomentum", params, ["momentum"]);
   }
 
   override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
     const lr = this.learningRate;
-    for (const { param, slots: [buffer], grad } of this.#slots.withGradients(gradients)) {
+    for (const { param, slots: [buffer], grad } of this.slots.withGradients(gradients)) {
       tf.tidy(() => {
         const g = this.weightDecay === 0 ? grad : grad.add(param.mul(this.weightDecay));
         const newBuffer = buffer.mul(this.momentum).add(g);
@@ -67,18 +66,6 @@ export class SgdMomentum extends tf.Optimizer {
       });
     }
     this.incrementIterations();
-  }
-
-  override async getWeights(): Promise<NamedTensor[]> {
-    return [await this.saveIterations(), ...this.#slots.namedSlots()];
-  }
-
-  override async setWeights(weights: NamedTensor[]): Promise<void> {
-    this.#slots.restore(await this.extractIterations(weights));
-  }
-
-  override dispose(): void {
-    this.#slots.dispose();
   }
 
   override getConfig(): tf.serialization.ConfigDict {
