@@ -47,7 +47,8 @@ async function _ours(
     const summary = await preprocessDataset(listing, {
       datasetName: "math",
       params,
-      output: new FileStorage(out),
+      // As the CLI writes: atomic renames without a per-file fsync (see commands/preprocess.ts).
+      output: new FileStorage(out, { sync: false }),
       rng: new Rng(0),
       concurrency: pool.size,
       provenance: { source: root, seed: "0" },

@@ -158,6 +158,10 @@ export const command: Command = {
       stratifyBy: config.split.stratify_by || undefined,
     };
     const provenance = { source: root, seed: String(config.run.seed) };
+    // Every file is written atomically (temporary name, then rename), so a killed run never
+    // leaves half a file; they are not fsynced one by one (hundreds of PNGs: fsync made
+    // preprocessing about 1.5x slower). After a power cut, rerun with --overwrite.
+    const output = new FileStorage(out, { sync: false });
     const bar = createProgressBar();
     let summary;
     try {
@@ -166,7 +170,7 @@ export const command: Command = {
           datasetName: config.dataset.name,
           params,
           load: pool.load,
-          output: new FileStorage(out),
+          output,
           ...split,
           concurrency: pool.size,
           onProgress: bar.listener,
@@ -176,7 +180,7 @@ export const command: Command = {
         summary = await preprocessDataset(listing, {
           datasetName: config.dataset.name,
           params,
-          output: new FileStorage(out),
+          output,
           ...split,
           overwrite: ctx.values.overwrite === true,
           concurrency: pool.size,
