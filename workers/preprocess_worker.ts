@@ -26,6 +26,8 @@ export interface RenderOptions {
 
 /** The API this worker exposes. */
 export interface PreprocessWorkerApi {
+  /** Answers once the worker's modules are loaded (to start a pool before timing it). */
+  ping(): Promise<true>;
   /**
    * Renders the windows of a recording given as bytes (transferred, not copied): an
    * EDF/BDF file, or for a "mat" ref a MAT file holding `ref.variable`.
@@ -44,6 +46,9 @@ export interface PreprocessWorkerApi {
 }
 
 const api: PreprocessWorkerApi = {
+  ping() {
+    return Promise.resolve(true);
+  },
   async render(bytes, params, ref, options = {}) {
     const result = ref.format === "mat"
       ? await matRecordingImages(bytes, ref, params, { unitScale: options.unitScale ?? 1e-6 })

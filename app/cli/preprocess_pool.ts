@@ -105,6 +105,11 @@ export class PreprocessPool implements Disposable {
     this.#unitScale = options.unitScale ?? 1e-6;
   }
 
+  /** Resolves once every worker has loaded its modules. */
+  async ready(): Promise<void> {
+    await Promise.all(Array.from({ length: this.size }, () => this.#pool.run((api) => api.ping())));
+  }
+
   /** Number of workers (recordings in flight). */
   get size(): number {
     return this.#pool.size;
