@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
+import { READ_ONLY, runCli } from "../_support/cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
 const SHARED = new URL("../../../shared/data/eeg/", import.meta.url).pathname;
 
-async function info(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", `${ROOT}app/cli/main.ts`, "info", ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+function info(args: string[]) {
+  return runCli(["info", ...args], READ_ONLY);
 }
 
 Deno.test("info summarises real EDF and BDF files; --json gives the same facts", async () => {

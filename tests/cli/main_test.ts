@@ -2,20 +2,10 @@
  * The CLI as users run it: a subprocess with the permissions deno.json gives each task.
  */
 import assert from "node:assert/strict";
+import { READ_ONLY, runCli } from "../_support/cli.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-const MAIN = `${ROOT}app/cli/main.ts`;
-
-async function cli(args: string[], permissions = ["--allow-read", "--allow-env"]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, MAIN, ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function cli(args: string[]) {
+  return runCli(args, READ_ONLY);
 }
 
 async function withConfig(text: string, fn: (path: string) => Promise<void>) {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { READ_WRITE, runCli } from "../_support/cli.ts";
 import { parseTable } from "../../lib/data/csv.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -6,23 +7,8 @@ const EEGMAT = new URL("../../../shared/data/eeg/eegmat/", import.meta.url).path
 const SUBJECTS = ["Subject00", "Subject01"];
 
 /** `deno task preprocess` with the task's permissions (deno.json). */
-async function preprocess(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      `${ROOT}app/cli/main.ts`,
-      "preprocess",
-      ...args,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+function preprocess(args: string[]) {
+  return runCli(["preprocess", ...args], READ_WRITE);
 }
 
 Deno.test("preprocess --config math-timeseries.toml: two real Math subjects -> z-scored .f32 windows", async () => {

@@ -3,28 +3,12 @@
  * from synthetic EDF files by the real preprocessing path.
  */
 import assert from "node:assert/strict";
+import { READ_WRITE, runCli } from "../_support/cli.ts";
 import { FileStorage } from "../../app/cli/file_storage.ts";
 import { makeTinyDataset } from "../_support/tiny_dataset.ts";
 
-const ROOT = new URL("../../", import.meta.url).pathname;
-
-async function cli(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      `${ROOT}app/cli/main.ts`,
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+function cli(args: string[]) {
+  return runCli(args, READ_WRITE);
 }
 
 async function tinyDataset(dir: string): Promise<string> {

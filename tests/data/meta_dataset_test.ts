@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { READ_WRITE, runCli } from "../_support/cli.ts";
 import { buildMetaDataset, type SourceDataset, spreadCopies } from "../../lib/data/meta_dataset.ts";
 import { META_DATASET_SCHEMA } from "../../lib/data/meta_dataset_schema.ts";
 import { writeMetaDataset } from "../../lib/data/write_meta_dataset.ts";
@@ -192,17 +193,8 @@ Deno.test("meta-dataset: the weights plot and the preset config", async () => {
 
 // --- The CLI end to end on two small real datasets ------------------------------------
 
-const MAIN = new URL("../../app/cli/main.ts", import.meta.url).pathname;
-
-async function metaCli(args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", MAIN, "meta-dataset", ...args],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+function metaCli(args: string[]) {
+  return runCli(["meta-dataset", ...args], READ_WRITE);
 }
 
 function paramsFor(dataset: "math" | "parkinsons") {
