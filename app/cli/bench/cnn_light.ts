@@ -20,7 +20,7 @@ import { multiTaskLoss } from "../../../lib/classify/losses.ts";
 import { setDropoutStep } from "../../../lib/nn/seeded_dropout.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
-import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 
 const _BATCH = 32;
@@ -154,11 +154,11 @@ async function _time(
   }
 }
 
-function _note(
+function _notes(
   kind: string,
   backend: string,
   peer: Awaited<ReturnType<typeof runPeer>>,
-): { note?: string } {
+): string[] {
   const notes: string[] = [];
   if (kind === "train_parallel") {
     notes.push("train.data_parallel: each batch split between the main thread and one worker");
@@ -170,7 +170,7 @@ function _note(
     );
   }
   if (!peer.ok) notes.push(peer.note);
-  return notes.length === 0 ? {} : { note: notes.join("; ") };
+  return notes;
 }
 
 export const cnnLightFigure: BenchFigure = {
@@ -217,17 +217,16 @@ export const cnnLightFigure: BenchFigure = {
         ) {
           const value = _BATCH / ours;
           const peerValue = peer.ok ? _BATCH / Number(peer.value[key]) : null;
-          rows.push({
+          rows.push(benchRow({
             name: `cnn_light_${size.name}_${kind}_${backend}`,
             unit: "samples/s",
-            value: Number(value.toFixed(3)),
+            value,
             peer: peerName,
-            peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
-            ratio: ratioFor("samples/s", value, peerValue),
+            peerValue,
             backend,
             machine: ctx.machine,
-            ...(_note(kind, backend, peer)),
-          });
+            notes: _notes(kind, backend, peer),
+          }));
         }
       }
     }

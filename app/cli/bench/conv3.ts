@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../lib/runtime/mod.ts";
-import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _BATCH = 16;
 const _SIZE = 256;
@@ -79,17 +79,16 @@ export const conv3Figure: BenchFigure = {
       ) {
         const value = _BATCH / seconds;
         const peerValue = peer.ok ? _BATCH / Number(peer.value[key]) : null;
-        rows.push({
+        rows.push(benchRow({
           name: `conv3_${kind}_${backend}`,
           unit: "samples/s",
-          value: Number(value.toFixed(3)),
+          value,
           peer: peerName,
-          peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
-          ratio: ratioFor("samples/s", value, peerValue),
+          peerValue,
           backend,
           machine: ctx.machine,
-          ...(peer.ok ? {} : { note: peer.note }),
-        });
+          notes: [peer.ok ? undefined : peer.note],
+        }));
       }
     }
     return rows;

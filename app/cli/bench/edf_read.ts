@@ -11,14 +11,7 @@
  */
 import { openFileByteSource } from "../file_byte_source.ts";
 import { readEdf } from "../../../lib/eeg/edf/mod.ts";
-import {
-  type BenchFigure,
-  type BenchRow,
-  median,
-  type PeerResult,
-  ratioFor,
-  runPeer,
-} from "./harness.ts";
+import { type BenchFigure, benchRow, median, type PeerResult, runPeer } from "./harness.ts";
 
 /**
  * The eegmat folder: $BENCH_EEGMAT_DIR, else ../shared/data/eeg/eegmat beside the
@@ -127,17 +120,15 @@ export const edfReadFigure: BenchFigure = {
         ours.map((t) => (t * 1e3).toFixed(0)).join(" ")
       }; MNE ${theirs.map((t) => (t * 1e3).toFixed(0)).join(" ")}`,
     );
-    const row: BenchRow = {
+    return [benchRow({
       name: `edf_read_eegmat_${files.length}_files`,
       unit: "MB/s",
-      value: Number(value.toFixed(3)),
+      value,
       peer: peer.ok ? String(peer.value.version) : "mne.io.read_raw_edf(preload=True)",
-      peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
-      ratio: ratioFor("MB/s", value, peerValue),
+      peerValue,
       backend: "cpu",
       machine: ctx.machine,
-      ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
-    };
-    return [row];
+      notes,
+    })];
   },
 };

@@ -47,6 +47,38 @@ export function ratioFor(unit: string, ours: number, peer: number | null): numbe
   return higherIsBetter ? ours / peer : peer / ours;
 }
 
+/** What a figure knows about one row; {@linkcode benchRow} rounds it and adds the ratio. */
+export interface RowFields {
+  name: string;
+  unit: string;
+  value: number;
+  peer: string;
+  peerValue: number | null;
+  backend: string;
+  machine: string;
+  /** Notes to join with "; " (empty or undefined ones are left out). */
+  notes?: (string | undefined)[];
+  /** Decimals kept in value and peer_value. Default 3. */
+  digits?: number;
+}
+
+/** One printed row: values rounded, ratio from {@linkcode ratioFor}, notes joined. */
+export function benchRow(fields: RowFields): BenchRow {
+  const round = (v: number) => Number(v.toFixed(fields.digits ?? 3));
+  const notes = (fields.notes ?? []).filter((n): n is string => n !== undefined && n !== "");
+  return {
+    name: fields.name,
+    unit: fields.unit,
+    value: round(fields.value),
+    peer: fields.peer,
+    peer_value: fields.peerValue === null ? null : round(fields.peerValue),
+    ratio: ratioFor(fields.unit, fields.value, fields.peerValue),
+    backend: fields.backend,
+    machine: fields.machine,
+    ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
+  };
+}
+
 /** Median of a list of numbers. */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../../lib/runtime/mod.ts";
-import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _N = 1024;
 const _FLOP = 2 * _N ** 3;
@@ -35,17 +35,16 @@ export const matmulFigure: BenchFigure = {
       tf.dispose([a, b]);
       const value = _FLOP / seconds / 1e9;
       const peerValue = peerSeconds === null ? null : _FLOP / peerSeconds / 1e9;
-      rows.push({
+      rows.push(benchRow({
         name: `matmul_1024_${backend}`,
         unit: "GFLOP/s",
-        value: Number(value.toFixed(3)),
+        value,
         peer: peerName,
-        peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
-        ratio: ratioFor("GFLOP/s", value, peerValue),
+        peerValue,
         backend,
         machine: ctx.machine,
-        ...(peer.ok ? {} : { note: peer.note }),
-      });
+        notes: [peer.ok ? undefined : peer.note],
+      }));
     }
     return rows;
   },

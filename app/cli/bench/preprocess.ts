@@ -22,7 +22,7 @@ import { recipeParams, type SpectrogramParams } from "../../../lib/data/spectrog
 import { DB_BOUNDS } from "../../../lib/eeg/spectrogram_image.ts";
 import { Rng } from "../../../lib/runtime/rng.ts";
 import { eegmatDir } from "./edf_read.ts";
-import { type BenchFigure, median, ratioFor, runPeer } from "./harness.ts";
+import { type BenchFigure, benchRow, median, runPeer } from "./harness.ts";
 
 const _UNIT = "EEG-s/s";
 
@@ -119,16 +119,16 @@ export const preprocessFigure: BenchFigure = {
           eegSeconds.toFixed(0)
         } s of EEG in ${refs.length} recordings (${windows} windows)`,
     );
-    return [{
+    return [benchRow({
       name: `preprocess_math_${refs.length}_recordings`,
       unit: _UNIT,
-      value: Number(value.toFixed(1)),
+      value,
       peer: peer.ok ? String(peer.value.version) : "MNE + scipy + numpy",
-      peer_value: peerValue === null ? null : Number(peerValue.toFixed(1)),
-      ratio: ratioFor(_UNIT, value, peerValue),
+      peerValue,
       backend: `cpu (preprocessDataset, worker pool of ${navigator.hardwareConcurrency})`,
       machine: ctx.machine,
-      ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
-    }];
+      notes,
+      digits: 1,
+    })];
   },
 };

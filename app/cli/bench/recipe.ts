@@ -27,7 +27,7 @@ import {
 } from "../../../lib/data/spectrogram_params.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
 import { eegmatFile } from "./edf_read.ts";
-import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _FILE = "Subject00_1.edf";
 
@@ -121,18 +121,16 @@ export const recipeFigure: BenchFigure = {
     const rows: BenchRow[] = [];
     const row = (backend: string, seconds: number, label: string, note?: string): BenchRow => {
       const value = 1 / seconds;
-      const notes = [...(peer.ok ? [] : [peer.note]), ...(note ? [note] : [])];
-      return {
+      return benchRow({
         name: `recipe_math_subject00_1_${backend}`,
         unit: "recordings/s",
-        value: Number(value.toFixed(3)),
+        value,
         peer: peerName,
-        peer_value: peerValue === null ? null : Number(peerValue.toFixed(3)),
-        ratio: ratioFor("recordings/s", value, peerValue),
+        peerValue,
         backend: label,
         machine: ctx.machine,
-        ...(notes.length > 0 ? { note: notes.join("; ") } : {}),
-      };
+        notes: [peer.ok ? undefined : peer.note, note],
+      });
     };
 
     ctx.log("recipe: ours, cpu (lib/data recordingImages)");

@@ -16,7 +16,7 @@ import { stft } from "../../../lib/eeg/stft.ts";
 import { stftGpu } from "../../../lib/eeg/stft_gpu.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
 import { eegmatFile } from "./edf_read.ts";
-import { type BenchFigure, type BenchRow, ratioFor, runPeer, timeMedian } from "./harness.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _FILE = "Subject00_1.edf";
 const _CHANNELS = 19;
@@ -74,17 +74,17 @@ export const stftFigure: BenchFigure = {
     const signal = await _loadSignal(path);
     const options = { frameLength: _FRAME, hop: _HOP, window: "hann" as const };
     const rows: BenchRow[] = [];
-    const row = (name: string, ms: number, backend: string): BenchRow => ({
-      name,
-      unit: "ms",
-      value: Number(ms.toFixed(3)),
-      peer: peerName,
-      peer_value: peerMs === null ? null : Number(peerMs.toFixed(3)),
-      ratio: ratioFor("ms", ms, peerMs),
-      backend,
-      machine: ctx.machine,
-      ...(peer.ok ? {} : { note: peer.note }),
-    });
+    const row = (name: string, ms: number, backend: string): BenchRow =>
+      benchRow({
+        name,
+        unit: "ms",
+        value: ms,
+        peer: peerName,
+        peerValue: peerMs,
+        backend,
+        machine: ctx.machine,
+        notes: [peer.ok ? undefined : peer.note],
+      });
 
     ctx.log("stft: ours, CPU (fft.js, float64)");
     // V8 optimises after a few calls: warm up as scipy does.
