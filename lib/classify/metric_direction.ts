@@ -18,6 +18,14 @@ export const METRIC_DIRECTIONS: Readonly<Record<string, MetricDirection>> = {
   balanced_accuracy: "max",
   macro_f1: "max",
   auroc: "max",
+  // Segmentation (lib/segment/metrics.ts).
+  dice: "max",
+  iou: "max",
+  precision: "max",
+  recall: "max",
+  f1: "max",
+  pixel_accuracy: "max",
+  specificity: "max",
 };
 
 /**

@@ -75,10 +75,10 @@ export class AdamW extends SlottedOptimizer {
 
   override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
     const t = this.iterations + 1;
-    const lr = this.learningRate;
     const biasCorrection1 = 1 - this.beta1 ** t;
     const sqrtBiasCorrection2 = Math.sqrt(1 - this.beta2 ** t);
     for (const { param, slots: [m, v], grad } of this.slots.withGradients(gradients)) {
+      const lr = this.paramLearningRate(param.name, this.learningRate);
       tf.tidy(() => {
         const decayed = this.weightDecay === 0 ? param : param.mul(1 - lr * this.weightDecay);
         const newM = m.mul(this.beta1).add(grad.mul(1 - this.beta1));

@@ -12,6 +12,8 @@ export interface Batch {
   x: tf.Tensor;
   /** Per task: class index (-1 missing) or value (NaN missing), one per row. */
   targets: Record<string, ArrayLike<number>>;
+  /** A dense target (e.g. masks `[B, H, W, 1]` for segmentation); disposed with `x`. */
+  y?: tf.Tensor;
 }
 
 /** Rows addressed by index 0..size-1. */

@@ -17,7 +17,16 @@ import { denormalize } from "../classify/target_normalization.ts";
 import type { BatchSource } from "./batch_source.ts";
 
 /** One task's evaluation: its metrics and its (unweighted) loss. */
-export type TaskEvaluation = (ClassificationMetrics | RegressionMetrics) & { loss: number };
+export type TaskEvaluation = (ClassificationMetrics | RegressionMetrics | MaskMetrics) & {
+  loss: number;
+};
+
+/** Metrics of a dense task scored per pixel (e.g. Dice and IoU of lib/segment/metrics.ts). */
+export interface MaskMetrics {
+  /** Rows (crops or images) scored. */
+  n: number;
+  [metric: string]: number;
+}
 
 /** What {@linkcode evaluateModel} returns. */
 export interface EvaluationResult {

@@ -56,8 +56,8 @@ export class SgdMomentum extends SlottedOptimizer {
   }
 
   override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
-    const lr = this.learningRate;
     for (const { param, slots: [buffer], grad } of this.slots.withGradients(gradients)) {
+      const lr = this.paramLearningRate(param.name, this.learningRate);
       tf.tidy(() => {
         const g = this.weightDecay === 0 ? grad : grad.add(param.mul(this.weightDecay));
         const newBuffer = buffer.mul(this.momentum).add(g);

@@ -11,6 +11,16 @@ import { ParamSlots } from "./param_slots.ts";
 /** A tfjs Optimizer whose state is one ParamSlots set plus the iteration count. */
 export abstract class SlottedOptimizer extends tf.Optimizer {
   #slots?: ParamSlots;
+  /**
+   * Learning-rate factor per parameter name (default 1), as PyTorch's parameter groups:
+   * the step and the decoupled weight decay of that parameter use `learningRate * factor`.
+   */
+  lrScales: Record<string, number> = {};
+
+  /** The learning rate of one parameter this step. */
+  protected paramLearningRate(name: string, learningRate: number): number {
+    return learningRate * (this.lrScales[name] ?? 1);
+  }
 
   /** Creates the slots; subclasses call it at the end of their constructor, after checks. */
   protected initSlots(name: string, params: readonly tf.Variable[], slotNames: string[]): void {

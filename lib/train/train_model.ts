@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ClassifierTrainConfig } from "../classify/config_schema.ts";
-import { multiTaskLoss } from "../classify/losses.ts";
+import { multiTaskLoss, type MultiTaskLossOptions } from "../classify/losses.ts";
 import { isImprovement } from "../classify/metric_direction.ts";
 import type { TargetNormalization } from "../classify/target_normalization.ts";
 import type { LabelSpec } from "../data/labels.ts";
@@ -21,6 +21,7 @@ import { EarlyStopping } from "./early_stopping.ts";
 import { EpochSampler } from "./epoch_sampler.ts";
 import {
   evaluateModel,
+  type EvaluationResult,
   flattenEvaluation,
   readMetric,
   taskOutputIndices,
@@ -68,6 +69,54 @@ export interface TrainModelOptions {
     grads: tf.NamedTensorMap;
     perTask: Record<string, tf.Scalar>;
   }>;
+  /**
+   * What the model learns, when it is not the multi-task classifier of `tasks` (e.g. the
+   * U-Net's mask loss and Dice of lib/segment). `tasks` then only names the logged loss
+   * parts and the metric keys.
+   */
+  objective?: TrainObjective;
+  /**
+   * A learning-rate factor per trainable variable (by name) and step: 0 freezes it for that
+   * step (no gradient is computed), 0.1 gives it a tenth of the schedule's rate. Default 1.
+   * Transfer learning uses it to freeze, then slow down, a copied encoder.
+   */
+  paramLrScale?: (variableName: string, step: number) => number;
+}
+
+/**
+ * A training objective: the loss of a batch (called inside the gradient tape) and the
+ * evaluation of validation rows. The classifier's is {@linkcode multiTaskObjective}.
+ */
+export interface TrainObjective {
+  /** The total loss of `batch` in training mode, and its named parts (logged per step). */
+  loss(
+    model: tf.LayersModel,
+    batch: Batch,
+  ): { total: tf.Scalar; perTask: Record<string, tf.Scalar> };
+  /** Loss and metrics on every row of `source`, in inference mode. */
+  evaluate(model: tf.LayersModel, source: BatchSource): Promise<EvaluationResult>;
+}
+
+/**
+ * The multi-task classifier's objective: {@linkcode multiTaskLoss} over the model's outputs
+ * named after `tasks`, and {@linkcode evaluateModel}.
+ */
+export function multiTaskObjective(
+  model: tf.LayersModel,
+  tasks: LabelSpec[],
+  options: { loss: MultiTaskLossOptions; evalBatchSize: number },
+): TrainObjective {
+  const outputIndex = taskOutputIndices(model, tasks);
+  return {
+    loss(model, batch) {
+      const out = model.apply(batch.x, { training: true }) as tf.Tensor | tf.Tensor[];
+      const outputs = Array.isArray(out) ? out : [out];
+      const ordered = tasks.map((t) => outputs[outputIndex[t.name]]); // [B, K] each
+      return multiTaskLoss(ordered, batch.targets, tasks, options.loss);
+    },
+    evaluate: (model, source) =>
+      evaluateModel(model, source, tasks, { batchSize: options.evalBatchSize, loss: options.loss }),
+  };
 }
 
 /** What {@linkcode trainModel} returns (summary.json holds the same). */
@@ -118,8 +167,11 @@ export interface TrainResult {
  */
 export async function trainModel(options: TrainModelOptions): Promise<TrainResult> {
   const { model, data, tasks, config, runFolder, rng, onProgress, signal } = options;
-  const plan = planTraining(config, tasks, data.train);
-  const outputIndex = taskOutputIndices(model, tasks);
+  const plan = planTraining(config, tasks, data.train, {
+    customMetrics: options.objective !== undefined,
+  });
+  const objective = options.objective ??
+    multiTaskObjective(model, tasks, { loss: plan.loss, evalBatchSize: config.eval_batch_size });
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = createOptimizer(params, config);
   const sampler = new EpochSampler(data.train.size, rng, {
@@ -180,10 +232,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
 
       // 2. Evaluate and checkpoint (every eval_steps or epoch, and at the end).
       if (step > startStep && data.val && (finished || plan.evalDue(step))) {
-        const result = await evaluateModel(model, data.val, tasks, {
-          batchSize: config.eval_batch_size,
-          loss: plan.loss,
-        });
+        const result = await objective.evaluate(model, data.val);
         const record: EvaluationRecord = { step, epoch, ...result };
         const value = readMetric(result, monitorKey);
         await runFolder.appendHistory({ split: "val", ...record });
@@ -223,25 +272,35 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
           taskLosses = perTask;
           gradients = { value, grads };
         } else {
+          // Frozen variables (scale 0 this step) get no gradient and so no update.
+          const active = options.paramLrScale
+            ? params.filter((p) => options.paramLrScale!(p.name, step) > 0)
+            : params;
           gradients = tf.variableGrads(() => {
-            const out = model.apply(batch.x, { training: true }) as tf.Tensor | tf.Tensor[];
-            const outputs = Array.isArray(out) ? out : [out];
-            const ordered = tasks.map((t) => outputs[outputIndex[t.name]]); // [B, K] each
-            const { total, perTask } = multiTaskLoss(ordered, batch.targets, tasks, plan.loss);
+            const { total, perTask } = objective.loss(model, batch);
             Object.values(perTask).forEach((t) => tf.keep(t)); // read in step 5
             taskLosses = perTask;
             return total;
-          }, params);
+          }, active);
         }
       } finally {
-        tf.dispose(batch.x);
+        tf.dispose([batch.x, ...(batch.y ? [batch.y] : [])]);
       }
       const { value: loss, grads } = gradients;
 
       // 4. Clip by global norm and take the optimizer step.
       const { grads: clipped, norm } = clipByGlobalNorm(grads, config.grad_clip_norm);
       optimizer.learningRate = lr;
-      optimizer.applyGradients(clipped);
+      let applied = clipped;
+      if (options.paramLrScale) {
+        const scale = options.paramLrScale;
+        optimizer.lrScales = Object.fromEntries(params.map((p) => [p.name, scale(p.name, step)]));
+        // Gradients of frozen variables (e.g. from data-parallel workers) are not applied.
+        applied = Object.fromEntries(
+          Object.entries(clipped).filter(([name]) => optimizer.lrScales[name] !== 0),
+        );
+      }
+      optimizer.applyGradients(applied);
       tf.dispose([...Object.values(grads), ...Object.values(clipped)]);
       state.step = step + 1;
 

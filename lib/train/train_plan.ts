@@ -54,10 +54,16 @@ export function planTraining(
   config: ClassifierTrainConfig,
   tasks: readonly LabelSpec[],
   train: BatchSource,
+  options: { customMetrics?: boolean } = {},
 ): TrainPlan {
   const stepsPerEpoch = Math.ceil(train.size / config.batch_size);
   const totalSteps = config.max_steps > 0 ? config.max_steps : config.epochs * stepsPerEpoch;
-  const monitor = { key: config.best_metric, direction: _checkMetric(config.best_metric, tasks) };
+  // A custom objective (e.g. segmentation) checks its own metric names; only the direction
+  // is looked up here.
+  const direction = options.customMetrics
+    ? metricDirection(config.best_metric)
+    : _checkMetric(config.best_metric, tasks);
+  const monitor = { key: config.best_metric, direction };
   taskWeights(tasks, config.task_weights); // throws for a weight naming no task
   let balanceTargets: ArrayLike<number> | undefined;
   if (config.balanced_sampling_task !== "") {

@@ -95,11 +95,20 @@ Deno.test("metric directions: lower errors and losses, higher scores; unknown na
   for (const key of ["loss", "age.mae", "age.rmse", "gender.loss"]) {
     assert.equal(metricDirection(key), "min", key);
   }
-  for (const key of ["gender.accuracy", "gender.balanced_accuracy", "health.macro_f1", "x.auroc"]) {
+  for (
+    const key of [
+      "gender.accuracy",
+      "gender.balanced_accuracy",
+      "health.macro_f1",
+      "x.auroc",
+      "mask.dice",
+      "mask.iou",
+    ]
+  ) {
     assert.equal(metricDirection(key), "max", key);
   }
   assert.throws(() => metricDirection("age.mea"), /did you mean "mae"/);
-  assert.throws(() => metricDirection("f1"), RangeError);
+  assert.throws(() => metricDirection("f2"), RangeError);
   assert.ok(isImprovement(3, 4, "min") && !isImprovement(4, 3, "min"));
   assert.ok(isImprovement(0.9, 0.8, "max") && !isImprovement(0.8, 0.8, "max"));
   assert.ok(!isImprovement(NaN, 1, "min") && isImprovement(1, NaN, "min"));

@@ -340,10 +340,70 @@ Deno.test("config mistakes fail before training", async () => {
       rng: new Rng(1),
     });
   await assert.rejects(attempt({ best_metric: "level.accuracy" }), /metrics: loss, mae, rmse/);
-  await assert.rejects(attempt({ best_metric: "bright.f1" }), /one of loss, mae/);
+  await assert.rejects(attempt({ best_metric: "bright.f2" }), /one of loss, mae/);
   await assert.rejects(attempt({ best_metric: "age.mae" }), /task of bright, level/);
   await assert.rejects(attempt({ balanced_sampling_task: "level" }), /classification task/);
   await assert.rejects(attempt({ task_weights: { brigth: 1 } }), /must name a task/);
   model.dispose();
   train.x.dispose();
+});
+
+Deno.test("paramLrScale freezes a variable at 0 and scales the step of the others", async () => {
+  await initBackend({ backend: "cpu" });
+  const tasks = [TASKS[0]];
+  const x = tf.randomNormal([8, 3, 32], 0, 1, "float32", 5);
+  const source = tensorBatchSource(x, { bright: [0, 1, 0, 1, 0, 1, 0, 1] });
+  const build = () =>
+    buildClassifier({
+      backbone: "cnn_1d",
+      inputShape: [3, 32],
+      tasks,
+      seed: 1,
+      channels: 4,
+      depth: 1,
+      layerRepeats: 1,
+      embedding: 4,
+    });
+  // One AdamW step moves every weight by about lr (|m̂/√v̂| = 1 on step 1), so the change
+  // of a weight shows the rate it got. Weight decay off, no clipping.
+  const config = trainConfig({
+    max_steps: 1,
+    eval_strategy: "none",
+    checkpoint_strategy: "none",
+    warmup_steps: 0,
+    schedule: "constant",
+    lr: 1e-2,
+    weight_decay: 0,
+    grad_clip_norm: 0,
+  });
+  // Variable names differ between two builds (tfjs makes them unique), so scale by position.
+  const runWith = async (scale?: (index: number) => number) => {
+    const model = build();
+    const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
+    const before = await Promise.all(model.trainableWeights.map((w) => w.read().data()));
+    await trainModel({
+      model,
+      data: { train: source },
+      tasks,
+      config,
+      runFolder: new RunFolder(new MemoryStorage()),
+      rng: new Rng(1),
+      paramLrScale: scale && ((name) => scale(names.indexOf(name))),
+    });
+    const after = await Promise.all(model.trainableWeights.map((w) => w.read().data()));
+    model.dispose();
+    return names.map((name, i) => ({
+      name,
+      maxChange: Math.max(...after[i].map((v, j) => Math.abs(v - before[i][j]))),
+    }));
+  };
+  const plain = await runWith();
+  const scaled = await runWith((index) => (index === 0 ? 0 : 0.5));
+  assert.equal(scaled[0].maxChange, 0, "the frozen variable did not move");
+  for (let i = 1; i < plain.length; i++) {
+    if (plain[i].maxChange < 1e-4) continue; // e.g. a bias whose gradient is ~0
+    const ratio = scaled[i].maxChange / plain[i].maxChange;
+    assert.ok(Math.abs(ratio - 0.5) < 0.05, `${plain[i].name}: ratio ${ratio}`);
+  }
+  tf.dispose(x);
 });
