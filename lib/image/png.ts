@@ -47,9 +47,9 @@ export function decodePng(bytes: Uint8Array, options: { source?: string } = {}):
     return { width: png.width, height: png.height, channels: stride as 3 | 4, depth: 8, data: out };
   }
   if (depth !== 8 && depth !== 16) {
-    // 1/2/4-bit grey: scale to 8 bits so 0 and the maximum map to 0 and 255.
-    const scale = 255 / (2 ** depth - 1);
-    data = Uint8Array.from(data, (v) => Math.round(v * scale));
+    // 1/2/4-bit grey: fast-png leaves the samples packed (rows padded to whole bytes, most
+    // significant bits first); unpack and scale so 0 and the maximum map to 0 and 255.
+    data = _unpackLowDepth(data as Uint8Array, png.width, png.height, channels, depth);
   }
   return {
     width: png.width,
@@ -58,4 +58,38 @@ export function decodePng(bytes: Uint8Array, options: { source?: string } = {}):
     depth: depth === 16 ? 16 : 8,
     data,
   };
+}
+
+function _unpackLowDepth(
+  packed: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  depth: number,
+): Uint8Array {
+  const perRow = width * channels;
+  const rowBytes = Math.ceil((perRow * depth) / 8);
+  const maxValue = 2 ** depth - 1;
+  const scale = 255 / maxValue;
+  const out = new Uint8Array(perRow * height);
+  if (packed.length === out.length) {
+    // Already one sample per byte (a decoder that unpacks): only scale.
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(packed[i] * scale);
+    return out;
+  }
+  if (packed.length < rowBytes * height) {
+    throw new SyntaxError(
+      `Cannot decode a ${depth}-bit PNG as its samples must fill ${rowBytes * height} bytes: ` +
+        `current value is ${packed.length}`,
+    );
+  }
+  const perByte = 8 / depth;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < perRow; x++) {
+      const byte = packed[y * rowBytes + Math.floor(x / perByte)];
+      const shift = 8 - depth * (1 + (x % perByte));
+      out[y * perRow + x] = Math.round(((byte >> shift) & maxValue) * scale);
+    }
+  }
+  return out;
 }
