@@ -13,9 +13,9 @@ import { command as train } from "./train.ts";
 import { command as evaluate } from "./evaluate.ts";
 import { command as preprocess } from "./preprocess.ts";
 import { command as metaDataset } from "./meta_dataset.ts";
+import { command as segment } from "./segment.ts";
 
 const _CLASSIFIER = 'issue #5 ("Multi-task EEG classifier")';
-const _SEGMENTATION = 'issue #7 ("Segmentation")';
 
 /** All tasks. `test` and `check` are plain deno tasks (see deno.json), not CLI commands. */
 export const COMMANDS: Command[] = [
@@ -28,13 +28,7 @@ export const COMMANDS: Command[] = [
     usage: "deno task sample --run DIR --out DIR",
     configured: true,
   }),
-  pendingCommand({
-    name: "segment",
-    summary: "segment whole microscope fields with a trained U-Net",
-    issue: _SEGMENTATION,
-    usage: "deno task segment --run DIR --input FILE|DIR [--masks DIR] --out DIR",
-    configured: true,
-  }),
+  segment,
   evaluate,
   pendingCommand({
     name: "metrics",

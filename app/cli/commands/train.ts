@@ -22,6 +22,9 @@ import { runTrainingJob } from "../../../lib/classify/train_job.ts";
 import { RunFolder } from "../../../lib/io/run_folder.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
 import { formatEvaluation } from "../format_evaluation.ts";
+import { configKind } from "../config_kind.ts";
+import { SEGMENT_SCHEMA, type SegmentConfig } from "../../../lib/segment/config_schema.ts";
+import { trainSegmentation } from "./train_segmentation.ts";
 
 const _DEMO = new URL("../../../config/classification/demo.toml", import.meta.url);
 
@@ -65,9 +68,9 @@ async function _roots(config: ClassifierConfig, log: (m: string) => void): Promi
 
 export const command: Command = {
   name: "train",
-  summary: "train the multi-task classifier (no arguments: the built-in synthetic demo)",
+  summary: "train the EEG classifier or the segmentation U-Net (no arguments: synthetic EEG demo)",
   help: [
-    "deno task train: multi-task classifier on spectrogram datasets",
+    "deno task train: multi-task EEG classifier, or the segmentation U-Net",
     "",
     "Usage:",
     "  deno task train [--config FILE] [--set k=v] [--backend NAME] [--out DIR] [--resume DIR]",
@@ -77,7 +80,12 @@ export const command: Command = {
     "  deno task train --config config/classification/math-state.toml \\",
     "    --set data.root=datasets/math-db --out runs/math-state",
     "  deno task train --resume runs/math-state           # continue a killed run",
+    "  deno task train --config config/segmentation/mito.toml --out runs/mito",
+    "  deno task train --config config/segmentation/glomeruli-transfer.toml \\",
+    "    --set model.encoder_from=runs/mito --out runs/glomeruli-transfer",
     "",
+    "A config with data.images/data.masks (config/segmentation/) trains the segmentation",
+    "U-Net instead; its run folder's summary.json adds test_fields (whole-field metrics).",
     "Without --config the demo preset config/classification/demo.toml is used. The run",
     "folder gets run.json, model/, checkpoints/, history.jsonl and summary.json (with test",
     "metrics of the saved model when the dataset has a test split).",
@@ -91,6 +99,7 @@ export const command: Command = {
     const log = (message: string) => console.error(`[train] ${message}`);
     const resumeDir = ctx.values.resume as string | undefined;
     let config: ClassifierConfig;
+    let segmentation: SegmentConfig | undefined;
     if (resumeDir !== undefined) {
       if (ctx.values.config !== undefined || ctx.values.set !== undefined) {
         throw new UsageError("--resume continues with the run's saved config: drop --config/--set");
@@ -99,17 +108,29 @@ export const command: Command = {
       if (!(await run.storage.exists("run.json"))) {
         throw new UsageError(`--resume ${resumeDir}: no run.json there (not a run folder)`);
       }
-      config = (await run.readRunInfo()).config as ClassifierConfig;
+      const info = await run.readRunInfo();
+      config = info.config as ClassifierConfig;
       config.run.out = resumeDir;
+      if (info.kind === "segmentation") segmentation = info.config as SegmentConfig;
     } else {
       const values = { ...ctx.values };
       if (values.config === undefined) values.config = _DEMO.pathname;
-      config = await loadTaskConfig(values, CLASSIFY_SCHEMA) as ClassifierConfig;
-      if (maybePrintConfig(ctx.values, config, CLASSIFY_SCHEMA)) return 0;
+      const text = await Deno.readTextFile(values.config as string).catch(() => undefined);
+      if (configKind(text, (values.set as string[] | undefined) ?? []) === "segmentation") {
+        segmentation = await loadTaskConfig(values, SEGMENT_SCHEMA) as SegmentConfig;
+        if (maybePrintConfig(ctx.values, segmentation, SEGMENT_SCHEMA)) return 0;
+        config = segmentation as unknown as ClassifierConfig; // only run.* is read below
+      } else {
+        config = await loadTaskConfig(values, CLASSIFY_SCHEMA) as ClassifierConfig;
+        if (maybePrintConfig(ctx.values, config, CLASSIFY_SCHEMA)) return 0;
+      }
     }
     const out = resolve(config.run.out || join("runs", `train-${_timestamp()}`));
     if (resumeDir === undefined && !(await _isEmptyOrMissing(out))) {
       throw new UsageError(`--out ${out} is not empty: pick a new folder, or --resume it`);
+    }
+    if (segmentation !== undefined) {
+      return await trainSegmentation(segmentation, out, { resume: resumeDir !== undefined, log });
     }
     const roots = await _roots(config, log);
     const backend = await initBackend({ backend: config.run.backend });
