@@ -1,7 +1,7 @@
 /**
  * The `segment` job over a list of image files: whole-field segmentation of each, then its
- * outputs written to a storage (mask PNG, overlay PNG, regions.csv, quantification.json and,
- * with ground-truth masks, evaluation.json). Bytes come in through `readFile`, so the same
+ * outputs written to a storage (mask PNG, overlay PNG, one padded crop PNG per region,
+ * regions.csv, quantification.json and, with ground-truth masks, evaluation.json). Bytes come in through `readFile`, so the same
  * job runs on files in Deno and on dropped files in a browser worker.
  *
  * @module
@@ -140,6 +140,19 @@ export async function segmentFiles(options: SegmentFilesOptions): Promise<Segmen
       `${stem}_overlay.png`,
       encodePng({ width, height, channels: 3, depth: 8, data: overlay }),
     );
+    // One padded bounding-box crop per region, for grading and review.
+    for (const region of result.regions) {
+      const { x, y, width: cw, height: ch } = region.crop;
+      const crop = new Uint8Array(cw * ch * 3);
+      for (let row = 0; row < ch; row++) {
+        const from = ((y + row) * width + x) * 3;
+        crop.set(rgb.subarray(from, from + cw * 3), row * cw * 3);
+      }
+      await out.writeBytes(
+        `crops/${stem}_region${region.label}.png`,
+        encodePng({ width: cw, height: ch, channels: 3, depth: 8, data: crop }),
+      );
+    }
     const grades = quant.map((q) => q.grade).join(" ");
     lines.push(`${stem}: ${result.regions.length} region(s)${grades ? `, grades ${grades}` : ""}`);
     options.onProgress?.({

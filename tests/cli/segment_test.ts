@@ -105,6 +105,15 @@ Deno.test("train (mito, then glomeruli transfer) and segment write complete outp
     }
     const csv = await Deno.readTextFile(`${out}/regions.csv`);
     assert.match(csv, /^image,region,area,bbox_x,/);
+    // One crop PNG per region row.
+    const regionRows = csv.trim().split("\n").length - 1;
+    let crops = 0;
+    try {
+      for await (const _ of Deno.readDir(`${out}/crops`)) crops++;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    assert.equal(crops, regionRows);
     const quant = JSON.parse(await Deno.readTextFile(`${out}/quantification.json`));
     assert.equal(quant.heuristic, true);
     assert.ok(Array.isArray(quant.images.T20_Image0));

@@ -13,6 +13,7 @@ import { stftFigure } from "../bench/stft.ts";
 import { recipeFigure } from "../bench/recipe.ts";
 import { cnnLightFigure } from "../bench/cnn_light.ts";
 import { preprocessFigure } from "../bench/preprocess.ts";
+import { unetFigure } from "../bench/unet.ts";
 import { initBackend, probeWebGpuAdapter } from "../../../lib/runtime/mod.ts";
 
 /** Every figure, in the order they run. Later issues append theirs. */
@@ -24,6 +25,7 @@ export const FIGURES: BenchFigure[] = [
   recipeFigure,
   preprocessFigure,
   cnnLightFigure,
+  unetFigure,
 ];
 
 async function _availableBackends(): Promise<string[]> {

@@ -1,0 +1,147 @@
+/**
+ * Figure: U-Net (ResNet-18 encoder, GroupNorm, nearest-upsampling decoder) at 256x256x1:
+ * train-step throughput (samples/s) at batch 4 and 8, and inference throughput (tiles/s)
+ * on a batch of 4 tiles, in two widths, on each backend worth timing, vs the identical
+ * network in PyTorch on the CPU (2 threads, app/cli/bench/peers/unet.py).
+ *
+ * - w16: widths [16, 32, 64, 128], decoder [64, 32, 16, 8, 4] (the default).
+ * - w8: widths [8, 16, 32, 64], decoder [32, 16, 8, 4, 2].
+ *
+ * A train step is what a training loop does per batch: `tf.variableGrads` of BCE + soft
+ * Dice (lib/segment/losses.ts), `AdamW.applyGradients` (lr 1e-3, weight decay 0.01), then
+ * read the loss. Inference is `model.predict` of 4 tiles, then read the probabilities.
+ *
+ * @module
+ */
+import * as tf from "@tensorflow/tfjs";
+import { buildUnet } from "../../../lib/segment/unet.ts";
+import { bceDiceLoss } from "../../../lib/segment/losses.ts";
+import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
+import { AdamW } from "../../../lib/train/adamw.ts";
+import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
+
+const _SIZE = 256;
+const _TRAIN_BATCHES = [4, 8] as const;
+const _FORWARD_BATCH = 4;
+
+/** The two widths; the peer builds the same network from these numbers. */
+const _WIDTHS = [
+  { name: "w16", widths: [16, 32, 64, 128] },
+  { name: "w8", widths: [8, 16, 32, 64] },
+] as const;
+
+/** Backends worth timing: the plain-JS cpu backend and software WebGPU take minutes. */
+function _skipReason(backend: string, ctx: { softwareGpu: boolean }): string | null {
+  if (backend === "cpu") return "tfjs cpu backend (plain JS) takes many seconds per step";
+  if (backend === "webgpu" && ctx.softwareGpu) {
+    return "software WebGPU adapter (CPU emulation) takes many seconds per step";
+  }
+  return null;
+}
+
+/** Images `[B, S, S, 1]` of unit normals and random 0/1 masks (30% foreground). */
+function _batch(rng: Rng, batch: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
+  const n = batch * _SIZE * _SIZE;
+  const shape: [number, number, number, number] = [batch, _SIZE, _SIZE, 1];
+  return {
+    x: tf.tensor4d(Float32Array.from({ length: n }, () => rng.normal()), shape),
+    y: tf.tensor4d(Float32Array.from({ length: n }, () => (rng.float() < 0.3 ? 1 : 0)), shape),
+  };
+}
+
+/** Median train-step seconds per batch size and forward seconds, on the current backend. */
+async function _time(
+  widths: readonly number[],
+  repeats: number,
+): Promise<{ train: Record<number, number>; forward: number }> {
+  const model = buildUnet({ inputSize: _SIZE, widths, encoder: "resnet18", seed: 0 });
+  const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new AdamW(params, { learningRate: 1e-3, weightDecay: 0.01 });
+  const rng = new Rng(1);
+  try {
+    const train: Record<number, number> = {};
+    for (const batchSize of _TRAIN_BATCHES) {
+      const batch = _batch(rng, batchSize);
+      train[batchSize] = await timeMedian(async () => {
+        const { value, grads } = tf.variableGrads(() => {
+          const pred = model.apply(batch.x, { training: true }) as tf.Tensor; // [B, S, S, 1]
+          return bceDiceLoss(pred, batch.y);
+        }, params);
+        optimizer.applyGradients(grads);
+        await value.data(); // sync point, as the training loop's log read
+        tf.dispose([value, ...Object.values(grads)]);
+      }, { warmup: 1, repeats });
+      tf.dispose([batch.x, batch.y]);
+    }
+    const tiles = _batch(rng, _FORWARD_BATCH);
+    const forward = await timeMedian(async () => {
+      const out = model.predict(tiles.x) as tf.Tensor;
+      await out.data();
+      out.dispose();
+    }, { warmup: 1, repeats });
+    tf.dispose([tiles.x, tiles.y]);
+    return { train, forward };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export const unetFigure: BenchFigure = {
+  name: "unet",
+  description: "U-Net resnet18 (GroupNorm, upsample decoder) 256x256x1: train step at batch " +
+    "4 and 8 (samples/s) and inference of 4 tiles (tiles/s), two widths, vs PyTorch",
+  async run(ctx) {
+    const repeats = ctx.quick ? 2 : 5;
+    const rows: BenchRow[] = [];
+    for (const size of _WIDTHS) {
+      ctx.log(`unet ${size.name}: PyTorch peer`);
+      const peer = await runPeer("unet.py", {
+        size: _SIZE,
+        repeats,
+        threads: 2,
+        encoder: "resnet18",
+        widths: size.widths,
+        decoder: "upsample",
+        train_batches: _TRAIN_BATCHES,
+        forward_batch: _FORWARD_BATCH,
+      });
+      const peerName = peer.ok ? String(peer.value.version) : "PyTorch CPU";
+      const peerNote = peer.ok ? undefined : peer.note;
+      for (const backend of ctx.backends) {
+        const skip = _skipReason(backend, { softwareGpu: /software/.test(ctx.machine) });
+        if (skip !== null) {
+          ctx.log(`unet ${size.name}: ${backend} skipped (${skip})`);
+          continue;
+        }
+        ctx.log(`unet ${size.name}: ${backend}`);
+        await initBackend({ backend: backend as "wasm" | "webgpu" });
+        const seconds = await _time(size.widths, repeats);
+        for (const batch of _TRAIN_BATCHES) {
+          const peerSeconds = peer.ok ? Number(peer.value[`train_seconds_b${batch}`]) : null;
+          rows.push(benchRow({
+            name: `unet_${size.name}_train_b${batch}_${backend}`,
+            unit: "samples/s",
+            value: batch / seconds.train[batch],
+            peer: peerName,
+            peerValue: peerSeconds === null ? null : batch / peerSeconds,
+            backend,
+            machine: ctx.machine,
+            notes: [peerNote],
+          }));
+        }
+        rows.push(benchRow({
+          name: `unet_${size.name}_forward_b${_FORWARD_BATCH}_${backend}`,
+          unit: "tiles/s",
+          value: _FORWARD_BATCH / seconds.forward,
+          peer: peerName,
+          peerValue: peer.ok ? _FORWARD_BATCH / Number(peer.value.forward_seconds) : null,
+          backend,
+          machine: ctx.machine,
+          notes: [peerNote],
+        }));
+      }
+    }
+    return rows;
+  },
+};
