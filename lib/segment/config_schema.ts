@@ -98,6 +98,12 @@ export const SEGMENT_SCHEMA = extendSchema(BASE_SCHEMA, {
       min: 0,
       max: 1,
     }),
+    positive_jitter: field.number({
+      default: 0,
+      doc: "Shift of a positive crop, as a fraction of half the crop: 0 centred, 1 anywhere in it",
+      min: 0,
+      max: 1,
+    }),
     crops_per_epoch: field.integer({
       default: 256,
       doc: "Random training crops per epoch",

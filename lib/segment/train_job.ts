@@ -94,6 +94,7 @@ export function cropOptions(config: SegmentConfig, augment: boolean): CropOption
     cropSize: config.data.crop_size,
     augment: on,
     positiveProb: config.data.positive_fraction,
+    positiveJitter: on ? config.data.positive_jitter : 0,
     flipProb: on && a.flips ? 0.5 : 0,
     rotate90: on && a.rot90,
     rotateDegrees: on ? a.rotate_degrees : 0,

@@ -273,3 +273,42 @@ Deno.test("bad options and buffers give named errors", () => {
     /Cannot make a crop as cropSize must be a positive integer: current value is 0/,
   );
 });
+
+Deno.test("positiveJitter moves positive windows so their foreground pixel lands anywhere", () => {
+  // One foreground pixel at (32, 32) of a 64x64 image; 16 px windows, always positive.
+  const mask = new Uint8Array(64 * 64);
+  mask[32 * 64 + 32] = 1;
+  const sample: SegSample = {
+    id: "dot",
+    subject: "all",
+    width: 64,
+    height: 64,
+    channels: 1,
+    image: new Uint8Array(64 * 64),
+    mask,
+  };
+  const rng = new Rng(7);
+  const offsets: number[] = [];
+  for (let draw = 0; draw < 500; draw++) {
+    const d = sampleCrop(sample, rng, {
+      inputSize: 16,
+      cropSize: 16,
+      positiveProb: 1,
+      positiveJitter: 1,
+      rotate90: false,
+      flipProb: 0,
+      rotateDegrees: 0,
+      scaleJitter: 0,
+      brightness: 0,
+      contrast: 0,
+    }, buffers(16, 1));
+    const dx = 32 - d.x, dy = 32 - d.y; // the pixel's place in the window
+    assert.ok(dx >= 0 && dx <= 16 && dy >= 0 && dy <= 16, `pixel at ${dx},${dy} of the window`);
+    offsets.push(dx);
+  }
+  // Uniform over the window (0..16), not stuck at its centre (8).
+  const spread = Math.max(...offsets) - Math.min(...offsets);
+  assert.ok(spread >= 14, `spread ${spread}`);
+  const centred = offsets.filter((o) => o === 8).length / offsets.length;
+  assert.ok(centred < 0.15, `share at the centre ${centred}`);
+});
