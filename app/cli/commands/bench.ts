@@ -14,6 +14,7 @@ import { recipeFigure } from "../bench/recipe.ts";
 import { cnnLightFigure } from "../bench/cnn_light.ts";
 import { preprocessFigure } from "../bench/preprocess.ts";
 import { unetFigure } from "../bench/unet.ts";
+import { unetFieldFigure } from "../bench/unet_field.ts";
 import { initBackend, probeWebGpuAdapter } from "../../../lib/runtime/mod.ts";
 
 /** Every figure, in the order they run. Later issues append theirs. */
@@ -26,6 +27,7 @@ export const FIGURES: BenchFigure[] = [
   preprocessFigure,
   cnnLightFigure,
   unetFigure,
+  unetFieldFigure,
 ];
 
 async function _availableBackends(): Promise<string[]> {
