@@ -46,6 +46,10 @@ Deno.test("train (mito, then glomeruli transfer) and segment write complete outp
     const summary = JSON.parse(await Deno.readTextFile(`${mito}/summary.json`));
     assert.equal(summary.steps, 2);
     assert.ok(summary.best.tasks.mask.dice >= 0 && summary.best.tasks.mask.dice <= 1);
+    // --resume reads the saved segmentation config; a finished run stays finished.
+    const resumed = await cli(["train", "--resume", mito]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(await Deno.readTextFile(`${mito}/summary.json`)).steps, 2);
 
     // Transfer: 1-channel EM encoder into a 3-channel histology model, frozen for a step.
     const data = `${dir}/glomeruli`;
