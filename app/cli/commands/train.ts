@@ -15,6 +15,7 @@ import {
 } from "../task_config.ts";
 import { FileStorage } from "../file_storage.ts";
 import { createProgressBar } from "../progress.ts";
+import { stoppedLine, withTrainingSession } from "../training_session.ts";
 import { ensureBuiltinDataset } from "../builtin_data.ts";
 import { type ClassifierConfig, CLASSIFY_SCHEMA } from "../../../lib/classify/config_schema.ts";
 import type { DatasetRoot } from "../../../lib/data/image_dataset.ts";
@@ -135,23 +136,15 @@ export const command: Command = {
     const roots = await _roots(config, log);
     const backend = await initBackend({ backend: config.run.backend });
     log(`backend: ${backend.backend} (${backend.reason})`);
-    const abort = new AbortController();
-    const onSignal = () => {
-      log("stopping after this step (checkpoints/last is saved; --resume continues)");
-      abort.abort();
-    };
-    Deno.addSignalListener("SIGINT", onSignal);
-    const bar = createProgressBar();
-    let result;
-    try {
-      result = await runTrainingJob({
+    const result = await withTrainingSession(log, ({ onProgress, signal }) =>
+      runTrainingJob({
         config,
         roots,
         runStorage: new FileStorage(out),
         backend,
         resume: resumeDir !== undefined,
-        onProgress: bar.listener,
-        signal: abort.signal,
+        onProgress,
+        signal,
         runInfo: { versions: { deno: Deno.version.deno } },
         createWorker: () =>
           new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
@@ -162,15 +155,9 @@ export const command: Command = {
             `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${rows.train}, ` +
               `val ${rows.val}, test ${rows.test}; run folder: ${out}`,
           ),
-      });
-    } finally {
-      bar.stop();
-      Deno.removeSignalListener("SIGINT", onSignal);
-    }
+      }));
     if (result.train.stopReason === "aborted") {
-      log(
-        `stopped at step ${result.train.steps}/${result.train.totalSteps}: deno task train --resume ${out}`,
-      );
+      log(stoppedLine(result.train.steps, result.train.totalSteps, out));
       return 1;
     }
     if (result.test !== undefined) console.log(formatEvaluation("test", result.test, result.tasks));

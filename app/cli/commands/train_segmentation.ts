@@ -5,7 +5,7 @@
  * @module
  */
 import { FileStorage } from "../file_storage.ts";
-import { createProgressBar } from "../progress.ts";
+import { stoppedLine, withTrainingSession } from "../training_session.ts";
 import { runStorage, segLocation } from "../seg_locations.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
 import type { SegmentConfig } from "../../../lib/segment/config_schema.ts";
@@ -26,16 +26,8 @@ export async function trainSegmentation(
     : await runStorage(config.model.encoder_from, "model.encoder_from");
   const backend = await initBackend({ backend: config.run.backend });
   log(`backend: ${backend.backend} (${backend.reason})`);
-  const abort = new AbortController();
-  const onSignal = () => {
-    log("stopping after this step (checkpoints/last is saved; --resume continues)");
-    abort.abort();
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
-  const bar = createProgressBar();
-  let result;
-  try {
-    result = await runSegmentationJob({
+  const result = await withTrainingSession(log, ({ onProgress, signal }) =>
+    runSegmentationJob({
       config,
       images,
       masks,
@@ -43,8 +35,8 @@ export async function trainSegmentation(
       runStorage: new FileStorage(out),
       backend,
       resume: options.resume,
-      onProgress: bar.listener,
-      signal: abort.signal,
+      onProgress,
+      signal,
       runInfo: { versions: { deno: Deno.version.deno } },
       onStart: ({ train, val, test, copied }) =>
         log(
@@ -52,15 +44,9 @@ export async function trainSegmentation(
             (copied === undefined ? "" : `; encoder layers copied: ${copied}`) +
             `; run folder: ${out}`,
         ),
-    });
-  } finally {
-    bar.stop();
-    Deno.removeSignalListener("SIGINT", onSignal);
-  }
+    }));
   if (result.train.stopReason === "aborted") {
-    log(
-      `stopped at step ${result.train.steps}/${result.train.totalSteps}: deno task train --resume ${out}`,
-    );
+    log(stoppedLine(result.train.steps, result.train.totalSteps, out));
     return 1;
   }
   const best = result.train.best?.tasks.mask;
