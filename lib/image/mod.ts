@@ -1,6 +1,7 @@
 /**
  * Images: the raster type, PNG encoding and decoding, JPEG and TIFF decoding (sniffed by
- * decodeImage), conversions to grey/RGB, mask binarisation and Label Studio brush masks.
+ * decodeImage), conversions to grey/RGB, mask binarisation, Label Studio brush masks, and
+ * patches: normalisation and augmented crops of an image with its mask.
  *
  * @module
  */
@@ -12,3 +13,5 @@ export * from "./decode_image.ts";
 export * from "./convert.ts";
 export * from "./mask.ts";
 export * from "./label_studio_rle.ts";
+export * from "./normalization.ts";
+export * from "./crop_sampler.ts";

@@ -17,8 +17,8 @@ import {
   fixedCrops,
   renderCrop,
   sampleCrop,
-} from "./crop_sampler.ts";
-import type { ImageNormalization } from "./normalization.ts";
+} from "../image/crop_sampler.ts";
+import type { ImageNormalization } from "../image/normalization.ts";
 import type { SegSample } from "./seg_dataset.ts";
 
 /** A batch with its dense target. */

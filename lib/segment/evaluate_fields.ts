@@ -9,7 +9,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { ProgressListener } from "../train/progress.ts";
 import type { SegmentConfig } from "./config_schema.ts";
 import { evaluateMasks, type MaskEvaluation } from "./metrics.ts";
-import { IMAGENET_NORMALIZATION, type ImageNormalization } from "./normalization.ts";
+import { IMAGENET_NORMALIZATION, type ImageNormalization } from "../image/normalization.ts";
 import type { SegSample } from "./seg_dataset.ts";
 import { segmentImage } from "./segment_image.ts";
 

@@ -15,7 +15,7 @@ import type { Storage } from "../io/storage.ts";
 import type { ProgressListener } from "../train/progress.ts";
 import type { SegmentConfig } from "./config_schema.ts";
 import { evaluateMasks, type MaskEvaluation } from "./metrics.ts";
-import type { ImageNormalization } from "./normalization.ts";
+import type { ImageNormalization } from "../image/normalization.ts";
 import { overlayOutlines } from "./overlay.ts";
 import { quantifyRegions, type RegionQuantification } from "./quantify.ts";
 import { segmentImage } from "./segment_image.ts";

@@ -9,7 +9,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { SegmentConfig } from "./config_schema.ts";
 import { foregroundProbability } from "./mask_objective.ts";
-import { type ImageNormalization, normalizeImage } from "./normalization.ts";
+import { type ImageNormalization, normalizeImage } from "../image/normalization.ts";
 import { labelRegions, type Region } from "./regions.ts";
 import { segmentField } from "./segment_field.ts";
 

@@ -3,8 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import { FileStorage } from "../../app/cli/file_storage.ts";
 import { Rng } from "../../lib/runtime/rng.ts";
 import { fixedCropSource, randomCropSource } from "../../lib/segment/crop_batch_source.ts";
-import { type CropOptions, renderCrop, sampleCrop } from "../../lib/segment/crop_sampler.ts";
-import { IMAGENET_NORMALIZATION } from "../../lib/segment/normalization.ts";
+import { type CropOptions, renderCrop, sampleCrop } from "../../lib/image/crop_sampler.ts";
+import { IMAGENET_NORMALIZATION } from "../../lib/image/normalization.ts";
 import { loadSegmentationPairs, type SegSample } from "../../lib/segment/seg_dataset.ts";
 
 await tf.setBackend("cpu");

@@ -10,7 +10,7 @@ Writes these fixtures (deterministic: a rerun gives the same bytes):
 - fixtures/dataset_goldens.json: per pair of ../shared/data/seg/glomeruli (JPEG, decoded by
   PIL/libjpeg) and ../shared/data/seg/em_mito (TIFF slices + PNG masks): size, foreground
   fraction (mask > 127), per-channel image mean (grey for EM, RGB for glomeruli).
-- fixtures/crop_goldens.json: a synthetic 20x24 RGB pattern, its 8x8 window at (5, 3) under
+- ../image/fixtures/crop_goldens.json (for tests/image/crop_sampler_test.ts): a synthetic 20x24 RGB pattern, its 8x8 window at (5, 3) under
   every flip/rot90 combination (numpy fliplr/flipud then rot90), and one rotated, scaled,
   flipped crop that runs past the left edge, resampled by scipy.ndimage.map_coordinates
   (order 1, mode "reflect" = half-sample symmetric) along the coordinate map documented in
@@ -155,7 +155,7 @@ def main():
     _stacks()
     (HERE / "fixtures" / "dataset_goldens.json").write_text(
         json.dumps(_dataset_goldens(), indent=1) + "\n")
-    (HERE / "fixtures" / "crop_goldens.json").write_text(json.dumps(_crop_goldens()) + "\n")
+    (HERE.parent / "image" / "fixtures" / "crop_goldens.json").write_text(json.dumps(_crop_goldens()) + "\n")
 
 
 if __name__ == "__main__":

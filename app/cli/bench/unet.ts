@@ -1,8 +1,9 @@
 /**
- * Figure: U-Net (ResNet-18 encoder, GroupNorm, nearest-upsampling decoder) at 256x256x1:
- * train-step throughput (samples/s) at batch 4 and 8, and inference throughput (tiles/s)
- * on a batch of 4 tiles, in two widths, on each backend worth timing, vs the identical
- * network in PyTorch on the CPU (2 threads, app/cli/bench/peers/unet.py).
+ * Figure: the segmentation U-Net (ResNet-18 encoder, GroupNorm, nearest-upsampling decoder)
+ * at 256x256x3 (RGB tiles, e.g. histology): train-step throughput (samples/s) at batch 4
+ * and 8, and inference throughput (tiles/s) on a batch of 4 tiles, in two widths, on each
+ * backend worth timing, vs the identical network in PyTorch on the CPU (2 threads,
+ * app/cli/bench/peers/unet.py).
  *
  * - w16: widths [16, 32, 64, 128], decoder [64, 32, 16, 8, 4] (the default).
  * - w8: widths [8, 16, 32, 64], decoder [32, 16, 8, 4, 2].
@@ -21,6 +22,7 @@ import { AdamW } from "../../../lib/train/adamw.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _SIZE = 256;
+const _CHANNELS = 3;
 const _TRAIN_BATCHES = [4, 8] as const;
 const _FORWARD_BATCH = 4;
 
@@ -39,13 +41,14 @@ function _skipReason(backend: string, ctx: { softwareGpu: boolean }): string | n
   return null;
 }
 
-/** Images `[B, S, S, 1]` of unit normals and random 0/1 masks (30% foreground). */
+/** Images `[B, S, S, 3]` of unit normals and random 0/1 masks `[B, S, S, 1]` (30% foreground). */
 function _batch(rng: Rng, batch: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
-  const n = batch * _SIZE * _SIZE;
-  const shape: [number, number, number, number] = [batch, _SIZE, _SIZE, 1];
+  const pixels = batch * _SIZE * _SIZE;
+  const x = Float32Array.from({ length: pixels * _CHANNELS }, () => rng.normal());
+  const y = Float32Array.from({ length: pixels }, () => (rng.float() < 0.3 ? 1 : 0));
   return {
-    x: tf.tensor4d(Float32Array.from({ length: n }, () => rng.normal()), shape),
-    y: tf.tensor4d(Float32Array.from({ length: n }, () => (rng.float() < 0.3 ? 1 : 0)), shape),
+    x: tf.tensor4d(x, [batch, _SIZE, _SIZE, _CHANNELS]),
+    y: tf.tensor4d(y, [batch, _SIZE, _SIZE, 1]),
   };
 }
 
@@ -54,7 +57,13 @@ async function _time(
   widths: readonly number[],
   repeats: number,
 ): Promise<{ train: Record<number, number>; forward: number }> {
-  const model = buildUnet({ inputSize: _SIZE, widths, encoder: "resnet18", seed: 0 });
+  const model = buildUnet({
+    inputSize: _SIZE,
+    inputChannels: _CHANNELS,
+    widths,
+    encoder: "resnet18",
+    seed: 0,
+  });
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new AdamW(params, { learningRate: 1e-3, weightDecay: 0.01 });
   const rng = new Rng(1);
@@ -89,7 +98,7 @@ async function _time(
 
 export const unetFigure: BenchFigure = {
   name: "unet",
-  description: "U-Net resnet18 (GroupNorm, upsample decoder) 256x256x1: train step at batch " +
+  description: "U-Net resnet18 (GroupNorm, upsample decoder) 256x256x3: train step at batch " +
     "4 and 8 (samples/s) and inference of 4 tiles (tiles/s), two widths, vs PyTorch",
   async run(ctx) {
     const repeats = ctx.quick ? 2 : 5;
@@ -98,6 +107,7 @@ export const unetFigure: BenchFigure = {
       ctx.log(`unet ${size.name}: PyTorch peer`);
       const peer = await runPeer("unet.py", {
         size: _SIZE,
+        channels: _CHANNELS,
         repeats,
         threads: 2,
         encoder: "resnet18",

@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { buildUnet } from "../../../lib/segment/unet.ts";
-import { IMAGENET_NORMALIZATION, normalizeImage } from "../../../lib/segment/normalization.ts";
+import { IMAGENET_NORMALIZATION, normalizeImage } from "../../../lib/image/normalization.ts";
 import { segmentField } from "../../../lib/segment/segment_field.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";

@@ -19,7 +19,7 @@ import { SEGMENT_SCHEMA, type SegmentConfig } from "../../../lib/segment/config_
 import {
   IMAGENET_NORMALIZATION,
   type ImageNormalization,
-} from "../../../lib/segment/normalization.ts";
+} from "../../../lib/image/normalization.ts";
 import { segmentFiles } from "../../../lib/segment/segment_files.ts";
 
 const _IMAGE = /\.(png|jpe?g|tiff?)$/i;

@@ -14,8 +14,10 @@ the tfjs layer names (tests/segment/make_unet_goldens.py uses that to export wei
 stride-2 layers), for exact parity with tfjs; the benchmark uses PyTorch's symmetric
 padding instead (same shapes and FLOPs, PyTorch's own fast path).
 
-Run as the bench peer: python3 unet.py '{"batch": 4, "size": 256, ...}'. A train step is
-AdamW (lr 1e-3, weight decay 0.01) on BCE + soft Dice, as app/cli/bench/unet.ts does.
+Run as the bench peer: python3 unet.py '{"size": 256, "channels": 3, "train_batches": [4, 8],
+...}'. Inputs are [B, channels, size, size] (3: the RGB tiles of the unet figure). A train
+step is AdamW (lr 1e-3, weight decay 0.01) on BCE + soft Dice, as app/cli/bench/unet.ts
+does.
 """
 import json
 import sys
@@ -162,15 +164,15 @@ def main():
     from timing import median_seconds
 
     args = json.loads(sys.argv[1])
-    size, repeats = int(args["size"]), int(args["repeats"])
+    size, channels, repeats = int(args["size"]), int(args["channels"]), int(args["repeats"])
     torch.set_num_threads(int(args.get("threads", 2)))
     torch.manual_seed(0)
-    model = Unet(1, args["encoder"], args["widths"], args["decoder"], output="sigmoid",
+    model = Unet(channels, args["encoder"], args["widths"], args["decoder"], output="sigmoid",
                  norm="group")
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
     result = {}
     for batch in args["train_batches"]:
-        x = torch.randn(batch, 1, size, size)
+        x = torch.randn(batch, channels, size, size)
         y = (torch.rand(batch, 1, size, size) < 0.3).float()
 
         def train_step():
@@ -182,7 +184,7 @@ def main():
             loss.item()
 
         result[f"train_seconds_b{batch}"] = median_seconds(train_step, repeats)
-    tiles = torch.randn(int(args["forward_batch"]), 1, size, size)
+    tiles = torch.randn(int(args["forward_batch"]), channels, size, size)
 
     def forward():
         model.eval()

@@ -22,7 +22,19 @@ import {
   type ImageNormalization,
   resolveNormalization,
 } from "./normalization.ts";
-import type { SegSample } from "./seg_dataset.ts";
+/**
+ * An image with its binary mask, in memory (lib/segment's `SegSample` is one): 8-bit HWC
+ * pixels and one 0/1 value per pixel.
+ */
+export interface MaskedImage {
+  /** Names the image in error messages. */
+  id: string;
+  width: number;
+  height: number;
+  channels: 1 | 3;
+  image: Uint8Array;
+  mask: Uint8Array;
+}
 
 /** Options of {@linkcode sampleCrop}; the defaults are the training recipe. */
 export interface CropOptions {
@@ -113,7 +125,7 @@ export interface CropOutput {
  * ```
  */
 export function sampleCrop(
-  sample: SegSample,
+  sample: MaskedImage,
   rng: Rng,
   options: CropOptions,
   out: CropOutput,
@@ -180,7 +192,7 @@ export function sampleCrop(
  * ```
  */
 export function renderCrop(
-  sample: SegSample,
+  sample: MaskedImage,
   transform: CropTransform,
   options: { inputSize?: number; norm?: ImageNormalization },
   out: CropOutput,

@@ -5,8 +5,8 @@ import {
   fixedCrops,
   renderCrop,
   sampleCrop,
-} from "../../lib/segment/crop_sampler.ts";
-import { IMAGENET_NORMALIZATION, normalizeImage } from "../../lib/segment/normalization.ts";
+} from "../../lib/image/crop_sampler.ts";
+import { IMAGENET_NORMALIZATION, normalizeImage } from "../../lib/image/normalization.ts";
 import type { SegSample } from "../../lib/segment/seg_dataset.ts";
 import { assertAllClose } from "../_support/assert_close.ts";
 
