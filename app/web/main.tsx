@@ -1,83 +1,67 @@
 /**
- * The web app's entry: a page that starts a tfjs backend in a worker, runs the smoke test
- * and shows what ran where. Bundled by `deno task build` into static/dist/main.js.
+ * The web app's entry: two views behind tabs, the backend check (`#backend`, the default)
+ * and segmentation (`#segment`). A view starts when first shown and keeps its state when
+ * hidden. Bundled by `deno task build` into static/dist/main.js.
+ *
+ * Only type imports from lib/ and workers/ here and in the views: a value import from a
+ * module that imports tfjs would pull all of tfjs into the page bundle, and tfjs only
+ * belongs in the workers' bundles.
  *
  * @module
  */
 import { render } from "preact";
-import { useCallback, useEffect, useState } from "preact/hooks";
-import type { BackendRequest } from "../../lib/runtime/backend.ts";
-import { ResultView } from "./result_view.tsx";
-import { describeError, runSmokeTestInWorker, type SmokeRun } from "./worker_client.ts";
+import { useEffect, useState } from "preact/hooks";
+import { BackendCheckView } from "./backend_check_view.tsx";
+import { SegmentView } from "./segment_view.tsx";
 
-/**
- * The choices offered. Written out rather than imported from lib/runtime/backend.ts: a
- * value import from there would pull all of tfjs into the page bundle, and tfjs only
- * belongs in the worker's bundle.
- */
-const _BACKEND_CHOICES: readonly BackendRequest[] = ["webgpu", "auto", "wasm", "cpu"];
+const _VIEWS = [
+  { id: "backend", title: "Backend check", View: BackendCheckView },
+  { id: "segment", title: "Segment", View: SegmentView },
+] as const;
 
-type _State =
-  | { kind: "running"; backend: BackendRequest }
-  | { kind: "done"; run: SmokeRun }
-  | { kind: "error"; backend: BackendRequest; message: string };
+type _ViewId = (typeof _VIEWS)[number]["id"];
 
-/** The backend asked for on load: `?backend=wasm` in the address overrides the default. */
-function _initialBackend(): BackendRequest {
-  const asked = new URLSearchParams(location.search).get("backend");
-  return _BACKEND_CHOICES.includes(asked as BackendRequest) ? asked as BackendRequest : "webgpu";
+/** The view named by the address's hash (`#segment`), else the first. */
+function _viewFromHash(): _ViewId {
+  const asked = location.hash.slice(1);
+  return _VIEWS.find((view) => view.id === asked)?.id ?? _VIEWS[0].id;
 }
 
-/** The page: backend picker, run button, status line and results. */
+/** The page: tabs, then the views shown so far (all but the current one hidden). */
 export function App() {
-  const [backend, setBackend] = useState<BackendRequest>(_initialBackend);
-  const [state, setState] = useState<_State>({ kind: "running", backend });
+  const [current, setCurrent] = useState<_ViewId>(_viewFromHash);
+  const [shown, setShown] = useState<ReadonlySet<_ViewId>>(() => new Set([current]));
 
-  const start = useCallback((chosen: BackendRequest) => {
-    setState({ kind: "running", backend: chosen });
-    runSmokeTestInWorker(chosen).then(
-      (run) => setState({ kind: "done", run }),
-      (error) =>
-        setState({ kind: "error", backend: chosen, message: describeError(error, chosen) }),
-    );
+  useEffect(() => {
+    const onHash = () => setCurrent(_viewFromHash());
+    addEventListener("hashchange", onHash);
+    return () => removeEventListener("hashchange", onHash);
   }, []);
+  useEffect(() => setShown((seen) => seen.has(current) ? seen : new Set([...seen, current])), [
+    current,
+  ]);
 
-  useEffect(() => start(backend), []);
-
-  const running = state.kind === "running";
   return (
     <main>
-      <h1>Backend check</h1>
-      <p class="lead">
-        Starts TensorFlow.js in a Web Worker and runs a small computation (a 64x64 matrix product, a
-        convolution and its gradients). Nothing leaves this machine.
-      </p>
-      <form
-        class="controls"
-        onSubmit={(event) => {
-          event.preventDefault();
-          start(backend);
-        }}
-      >
-        <label for="backend-select">Backend</label>
-        <select
-          id="backend-select"
-          data-testid="backend-select"
-          value={backend}
-          disabled={running}
-          onChange={(event) => setBackend(event.currentTarget.value as BackendRequest)}
-        >
-          {_BACKEND_CHOICES.map((name) => <option key={name} value={name}>{name}</option>)}
-        </select>
-        <button type="submit" data-testid="run" disabled={running}>Run</button>
-      </form>
-      <p class={`status ${state.kind}`} data-testid="status" data-state={state.kind}>
-        {state.kind === "running" && `Running on ${state.backend}...`}
-        {state.kind === "done" && "Done."}
-        {state.kind === "error" && `Failed on ${state.backend}:`}
-      </p>
-      {state.kind === "error" && <p class="error" data-testid="error">{state.message}</p>}
-      {state.kind === "done" && <ResultView run={state.run} />}
+      <h1>Biomedical workbench</h1>
+      <nav class="tabs" role="tablist">
+        {_VIEWS.map((view) => (
+          <a
+            key={view.id}
+            href={`#${view.id}`}
+            role="tab"
+            aria-selected={view.id === current}
+            data-testid={`tab-${view.id}`}
+          >
+            {view.title}
+          </a>
+        ))}
+      </nav>
+      {_VIEWS.filter((view) => shown.has(view.id) || view.id === current).map((view) => (
+        <div key={view.id} role="tabpanel" hidden={view.id !== current}>
+          <view.View />
+        </div>
+      ))}
     </main>
   );
 }

@@ -1,10 +1,11 @@
 /**
- * `build`: bundles the web app and its backend worker for the browser and copies the
- * wasm backend's binaries beside them, so a static host serves everything itself.
+ * `build`: bundles the web app and its workers for the browser and copies the wasm
+ * backend's binaries beside them, so a static host serves everything itself.
  *
  * Output (default static/dist/):
  *   main.js             the page (preact), loaded by static/index.html
- *   backend_worker.js   the module worker with tfjs; loaded by main.js from the same folder
+ *   backend_worker.js   the backend-check module worker with tfjs; loaded by main.js from the same folder
+ *   segment_worker.js   the segmentation module worker (tfjs, lib/segment); likewise
  *   *.wasm              tfjs-backend-wasm binaries, found by the worker next to itself
  *
  * @module
@@ -16,10 +17,15 @@ import { type Command, EXIT, UsageError } from "../command.ts";
 /** The checkout this file belongs to. */
 const _PROJECT_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
-/** Bundle entry points (relative to the project root) and their output names. */
+/**
+ * Bundle entry points (relative to the project root) and their output names: the page
+ * (no tfjs), and the two module workers it starts from the same folder, the backend check
+ * and the segmentation view's (both with tfjs).
+ */
 const _ENTRIES = [
   { entry: "app/web/main.tsx", output: "main.js" },
   { entry: "workers/backend_worker.ts", output: "backend_worker.js" },
+  { entry: "workers/segment_worker.ts", output: "segment_worker.js" },
 ] as const;
 
 const _WASM_DIR = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
@@ -120,7 +126,7 @@ export async function buildWebApp(options: BuildWebAppOptions = {}): Promise<Bui
   const staging = await Deno.makeTempDir({ dir: outDir, prefix: ".build.tmp-" });
   try {
     const wasm = await _wasmFiles(root);
-    // The two bundles are independent: run them side by side.
+    // The bundles are independent: run them side by side.
     await Promise.all(
       _ENTRIES.map(({ entry, output }) =>
         _bundle(root, entry, join(staging, output), {
@@ -149,11 +155,11 @@ function _size(bytes: number): string {
 /** The `build` command. */
 export const command: Command = {
   name: "build",
-  summary: "Bundle the web app and its worker into static/dist/",
+  summary: "Bundle the web app and its workers into static/dist/",
   help: `Usage: deno task build [--out DIR] [--minify]
 
-Bundles app/web/main.tsx and workers/backend_worker.ts for the browser (deno bundle) and
-copies the wasm backend's .wasm files beside them, so the page loads nothing from a CDN.
+Bundles app/web/main.tsx, workers/backend_worker.ts and workers/segment_worker.ts for the
+browser (deno bundle) and copies the wasm backend's .wasm files beside them, so the page loads nothing from a CDN.
 Then \`deno task serve\` and open the printed address.
 
 Flags:
