@@ -16,16 +16,20 @@
  * @module
  */
 import { expose, transfer } from "comlink";
-import { renderConfig, resolveConfig } from "../lib/config/mod.ts";
 import { MemoryStorage } from "../lib/io/memory_storage.ts";
 import { RunFolder } from "../lib/io/run_folder.ts";
 import { type BackendReport, type BackendRequest, initBackend } from "../lib/runtime/backend.ts";
 import type { ProgressListener } from "../lib/train/progress.ts";
-import { SEGMENT_SCHEMA, type SegmentConfig } from "../lib/segment/config_schema.ts";
-import { IMAGENET_NORMALIZATION, type ImageNormalization } from "../lib/image/normalization.ts";
+import type { SegmentConfig } from "../lib/segment/config_schema.ts";
 import type { MaskEvaluation } from "../lib/segment/metrics.ts";
 import type { RegionQuantification } from "../lib/segment/quantify.ts";
-import { segmentFiles } from "../lib/segment/segment_files.ts";
+import {
+  matchMasks,
+  pathBaseName,
+  pathStem,
+  segmentConfigFromRun,
+} from "../lib/segment/run_settings.ts";
+import { segmentWithRun } from "../lib/segment/segment_run.ts";
 // Registers the U-Net's custom layers (GroupNorm, UpsampleNearest2x) with tfjs, so a saved
 // model.json that names them loads.
 import "../lib/segment/unet.ts";
@@ -97,21 +101,10 @@ export interface SegmentWorkerApi {
 
 /** The build copies the wasm binaries next to this bundle (see backend_worker.ts). */
 const _WASM_PATHS = new URL("./", import.meta.url).href;
-const _IMAGE = /\.(png|jpe?g|tiff?)$/i;
-
-function _baseName(path: string): string {
-  return path.slice(path.lastIndexOf("/") + 1);
-}
-
-function _stem(path: string): string {
-  const name = _baseName(path);
-  const dot = name.lastIndexOf(".");
-  return dot > 0 ? name.slice(0, dot) : name;
-}
 
 /** The run folder in a memory storage, rooted where its shallowest run.json lies. */
 async function _runFolder(files: DroppedFile[]): Promise<RunFolder> {
-  const infos = files.filter((f) => _baseName(f.path) === "run.json")
+  const infos = files.filter((f) => pathBaseName(f.path) === "run.json")
     .sort((a, b) => a.path.split("/").length - b.path.split("/").length);
   if (infos.length === 0) {
     throw new TypeError(
@@ -136,37 +129,10 @@ async function _runFolder(files: DroppedFile[]): Promise<RunFolder> {
   return new RunFolder(storage);
 }
 
-/** The run's config with `infer` overrides, checked as the CLI checks `--set`. */
-function _config(saved: unknown, infer: Partial<InferSettings>): SegmentConfig {
-  const sets = Object.entries(infer).map(([key, value]) => `infer.${key}=${JSON.stringify(value)}`);
-  return resolveConfig(SEGMENT_SCHEMA, {
-    files: [{
-      source: "run.json",
-      text: renderConfig(saved as Record<string, unknown>, { schema: SEGMENT_SCHEMA }),
-    }],
-    sets,
-  }) as SegmentConfig;
-}
-
 /** The mask of each image stem, matched as the CLI's `--masks` (plus `<stem>_mask`). */
 function _masksByStem(stems: string[], masks: DroppedFile[], suffix: string): Map<string, string> {
-  const byStem = new Map<string, string>();
-  for (const mask of masks) {
-    if (_IMAGE.test(mask.path)) byStem.set(_stem(mask.path), `masks/${_baseName(mask.path)}`);
-  }
-  const out = new Map<string, string>();
-  for (const stem of stems) {
-    const path = byStem.get(stem + suffix) ?? byStem.get(`${stem}_mask`) ?? byStem.get(stem);
-    if (path === undefined) {
-      throw new RangeError(
-        `Cannot evaluate image ${stem} as the masks must include ${stem}${suffix}.<png|jpg|tif>` +
-          `: current value is ${masks.slice(0, 5).map((m) => _baseName(m.path)).join(", ")}` +
-          (masks.length > 5 ? `, ... (${masks.length} masks)` : ""),
-      );
-    }
-    out.set(stem, path);
-  }
-  return out;
+  const byStem = matchMasks(stems, masks.map((m) => m.path), suffix, { alsoTry: ["_mask"] });
+  return new Map([...byStem].map(([stem, path]) => [stem, `masks/${pathBaseName(path)}`]));
 }
 
 /** Width and height from a PNG's IHDR chunk (bytes 16-23, big-endian). */
@@ -197,7 +163,7 @@ async function _segment(request: SegmentRequest, onProgress?: ProgressListener) 
   }
   const names = new Set<string>();
   for (const image of request.images) {
-    const name = _baseName(image.path);
+    const name = pathBaseName(image.path);
     if (names.has(name)) {
       throw new RangeError(`Cannot segment as image names must differ: current value is ${name}`);
     }
@@ -212,40 +178,38 @@ async function _segment(request: SegmentRequest, onProgress?: ProgressListener) 
         `is ${JSON.stringify(info.kind ?? null)}`,
     );
   }
-  const config = _config(info.config, request.infer ?? {});
+  // The run's config with the request's `infer` overrides, checked as the CLI's `--set`.
+  const config = segmentConfigFromRun(info.config, {
+    sets: Object.entries(request.infer ?? {}).map(([key, value]) =>
+      `infer.${key}=${JSON.stringify(value)}`
+    ),
+  });
   // Images by name (errors name the file as dropped), masks under "masks/": an image and
   // its mask may share a name (em_mito's 00.png).
   const inputs = new Map<string, Uint8Array>();
-  for (const image of request.images) inputs.set(_baseName(image.path), image.bytes);
-  for (const mask of request.masks ?? []) inputs.set(`masks/${_baseName(mask.path)}`, mask.bytes);
+  for (const image of request.images) inputs.set(pathBaseName(image.path), image.bytes);
+  for (const mask of request.masks ?? []) {
+    inputs.set(`masks/${pathBaseName(mask.path)}`, mask.bytes);
+  }
   const images = [...names].sort();
   const masks = request.masks?.length
-    ? _masksByStem(images.map(_stem), request.masks, config.data.mask_suffix)
+    ? _masksByStem(images.map(pathStem), request.masks, config.data.mask_suffix)
     : undefined;
-  const model = await run.loadModel();
   const out = new MemoryStorage();
-  let report;
-  try {
-    report = await segmentFiles({
-      model,
-      images,
-      masks,
-      config,
-      normalization: (info.inputNormalization as ImageNormalization | undefined) ??
-        IMAGENET_NORMALIZATION,
-      out,
-      readFile: (path) => Promise.resolve(inputs.get(path)!),
-      onProgress,
-    });
-  } finally {
-    model.dispose();
-  }
+  const report = await segmentWithRun(await run.loadModel(), info, {
+    images,
+    masks,
+    config,
+    out,
+    readFile: (path) => Promise.resolve(inputs.get(path)!),
+    onProgress,
+  });
   const files = await _allFiles(out);
   const bytesOf = (path: string) => files.find((f) => f.path === path)!.bytes;
   const text = (path: string) => new TextDecoder().decode(bytesOf(path));
   const result: SegmentResult = {
     images: images.map((path) => {
-      const stem = _stem(path);
+      const stem = pathStem(path);
       const overlayPath = `${stem}_overlay.png`;
       return { stem, ..._pngSize(bytesOf(overlayPath)), overlayPath, maskPath: `${stem}_mask.png` };
     }),

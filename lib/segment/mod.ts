@@ -2,7 +2,8 @@
  * Segmentation: the U-Net (ResNet-style encoder, skip-connected decoder), its losses and
  * encoder transfer; image/mask datasets, subject splits and augmented crops; the metrics
  * module (the single source of truth for Dice, IoU, ...); tiled whole-field inference,
- * regions, quantification and overlays; the training job and the config schema.
+ * regions, quantification and overlays; the training job, the config schema and the
+ * settings a trained run is segmented with.
  *
  * @module
  */
@@ -23,4 +24,6 @@ export * from "./overlay.ts";
 export * from "./segment_image.ts";
 export * from "./evaluate_fields.ts";
 export * from "./segment_files.ts";
+export * from "./run_settings.ts";
+export * from "./segment_run.ts";
 export * from "./train_job.ts";

@@ -8,54 +8,24 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { chromium } from "./_playwright.ts";
+import type { Page } from "playwright-core";
+import * as browser from "./_browser_session.ts";
 import { type AdapterDescription, initBackend } from "../../lib/runtime/mod.ts";
 import {
   checksumsAgree,
   runSmokeTest,
   type SmokeTestParts,
 } from "../../lib/runtime/smoke_check.ts";
-import { buildWebApp } from "../../app/cli/commands/build.ts";
-import { startStaticServer } from "../../app/cli/static_server.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const INSTALL_HINT =
-  "sudo apt-get install -y chromium   (Debian's package; provides /usr/bin/chromium)";
 /** Relative tolerance between the browser's webgpu result and Deno's cpu result. */
 const REL_TOL = 1e-4;
 /** Upper bounds on every wait, in milliseconds. */
 const TIMEOUT = { build: 120_000, launch: 60_000, page: 30_000, result: 120_000 };
-/**
- * Chromium flags: WebGPU on SwiftShader, full adapter info (developer features; otherwise
- * `GPUAdapterInfo.description` is empty), no background traffic to Google.
- */
-const CHROMIUM_ARGS = [
-  "--enable-unsafe-webgpu",
-  "--enable-webgpu-developer-features",
-  "--no-sandbox",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const STATIC_DIR = fileURLToPath(new URL("../../static/", import.meta.url));
 
-function _exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-const haveChromium = _exists(CHROMIUM);
-const inCi = Deno.env.get("CI") === "true";
-if (!haveChromium && !inCi) {
+const haveChromium = browser.fileExists(browser.CHROMIUM);
+if (!haveChromium && !browser.IN_CI) {
   console.warn(
-    `tests/e2e/browser_test.ts skipped: ${CHROMIUM} is missing. Install: ${INSTALL_HINT}`,
+    `tests/e2e/browser_test.ts skipped: ${browser.CHROMIUM} is missing. Install: ${browser.INSTALL_HINT}`,
   );
 }
 
@@ -126,10 +96,12 @@ async function _rerun(page: Page, backend: string): Promise<PageResult> {
 
 Deno.test({
   name: "browser: the page runs the smoke test on webgpu and matches Deno's cpu result",
-  ignore: !haveChromium && !inCi,
+  ignore: !haveChromium && !browser.IN_CI,
   async fn(t) {
     if (!haveChromium) {
-      assert.fail(`${CHROMIUM} is missing and CI=true: install it with: ${INSTALL_HINT}`);
+      assert.fail(
+        `${browser.CHROMIUM} is missing and CI=true: install it with: ${browser.INSTALL_HINT}`,
+      );
     }
     // Reference: the same inputs on Deno's cpu backend.
     await initBackend({ backend: "cpu" });
@@ -137,48 +109,18 @@ Deno.test({
 
     const site = await Deno.makeTempDir({ prefix: "e2e-site-" });
     const shots = await Deno.makeTempDir({ prefix: "e2e-screenshots-" });
-    let server: Awaited<ReturnType<typeof startStaticServer>> | undefined;
-    let context: BrowserContext | undefined;
-    const served: string[] = [];
+    let session: browser.BrowserSession | undefined;
     try {
       // The site: static/'s page and CSS plus a fresh build, never the checkout's dist/.
-      for (const name of ["index.html", "style.css"]) {
-        await Deno.copyFile(join(STATIC_DIR, name), join(site, name));
-      }
-      const built = await buildWebApp({
-        outDir: join(site, "dist"),
-        signal: AbortSignal.timeout(TIMEOUT.build),
+      session = await browser.openBrowserSession({
+        site,
+        profile: join(site, "profile"),
+        timeout: TIMEOUT,
       });
-      console.log(`build: ${(built.elapsedMs / 1e3).toFixed(1)} s`);
-      server = await startStaticServer({
-        root: site,
-        port: 0,
-        onRequest: (method, path, status) => served.push(`${status} ${method} ${path}`),
-      });
-      const origin = new URL(server.url).origin;
+      console.log(`build: ${(session.buildMs / 1e3).toFixed(1)} s`);
+      const { page, problems, served, requests, assertStayedOnOrigin } = session;
 
-      context = await chromium.launchPersistentContext(join(site, "profile"), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: TIMEOUT.launch,
-      });
-      // Every request of every page and worker; anything off-origin is also blocked.
-      const requests: string[] = [];
-      const foreign: string[] = [];
-      context.on("request", (request) => requests.push(request.url()));
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (new URL(url).origin === origin) return route.continue();
-        foreign.push(url);
-        return route.abort("blockedbyclient");
-      });
-      const page = context.pages()[0] ?? await context.newPage();
-      const problems: string[] = [];
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-
-      await page.goto(server.url, { timeout: TIMEOUT.page, waitUntil: "load" });
+      await page.goto(session.server.url, { timeout: TIMEOUT.page, waitUntil: "load" });
       const webgpu = await _readResult(page);
       const shot = join(shots, "backend_check_webgpu.png");
       await page.screenshot({ path: shot, fullPage: true, timeout: TIMEOUT.page });
@@ -221,16 +163,11 @@ Deno.test({
       });
 
       await t.step("no request left the page's origin", () => {
-        assert.deepEqual(foreign, [], `requests outside ${origin}: ${foreign.join(", ")}`);
-        const offOrigin = requests.filter((url) =>
-          !url.startsWith("data:") && new URL(url).origin !== origin
-        );
-        assert.deepEqual(offOrigin, []);
+        assertStayedOnOrigin(["data:"]);
         assert.ok(requests.some((url) => url.endsWith("/dist/backend_worker.js")));
       });
     } finally {
-      await context?.close().catch((error) => console.error(`closing Chromium: ${error}`));
-      await server?.close();
+      await session?.close();
       await Deno.remove(site, { recursive: true }).catch(() => {});
     }
   },

@@ -12,16 +12,11 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BrowserContext, Page } from "playwright-core";
-import { chromium } from "./_playwright.ts";
-import { buildWebApp } from "../../app/cli/commands/build.ts";
-import { startStaticServer } from "../../app/cli/static_server.ts";
+import type { Page } from "playwright-core";
+import * as browser from "./_browser_session.ts";
 import { READ_WRITE, runCli } from "../_support/cli.ts";
 import { decodeImage } from "../../lib/image/decode_image.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const INSTALL_HINT =
-  "sudo apt-get install -y chromium   (Debian's package; provides /usr/bin/chromium)";
 /** The EM slice and its mask, beside the checkout (../shared/data/seg/em_mito). */
 const EM = fileURLToPath(new URL("../../../shared/data/seg/em_mito/", import.meta.url));
 const IMAGE = join(EM, "raw", "00.tif");
@@ -37,33 +32,14 @@ const SLICE_SIZE = 1024;
 const THRESHOLD = 0.4;
 /** Upper bounds on every wait, in milliseconds. */
 const TIMEOUT = { build: 120_000, launch: 60_000, page: 30_000, result: 240_000 };
-/** As tests/e2e/browser_test.ts: WebGPU on SwiftShader, no background traffic to Google. */
-const CHROMIUM_ARGS = [
-  "--enable-unsafe-webgpu",
-  "--enable-webgpu-developer-features",
-  "--no-sandbox",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const STATIC_DIR = fileURLToPath(new URL("../../static/", import.meta.url));
-
-function _exists(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
 
 const missing = [
-  ...(_exists(CHROMIUM) ? [] : [`${CHROMIUM} (install: ${INSTALL_HINT})`]),
-  ...(_exists(IMAGE) && _exists(MASK) ? [] : [`${IMAGE} and ${MASK}`]),
+  ...(browser.fileExists(browser.CHROMIUM)
+    ? []
+    : [`${browser.CHROMIUM} (install: ${browser.INSTALL_HINT})`]),
+  ...(browser.fileExists(IMAGE) && browser.fileExists(MASK) ? [] : [`${IMAGE} and ${MASK}`]),
 ];
-const inCi = Deno.env.get("CI") === "true";
-if (missing.length > 0 && !inCi) {
+if (missing.length > 0 && !browser.IN_CI) {
   console.warn(`tests/e2e/segment_view_test.ts skipped: missing ${missing.join("; ")}`);
 }
 
@@ -81,13 +57,11 @@ async function _segment(page: Page): Promise<{ state: string; error: string }> {
 
 Deno.test({
   name: "browser: the Segment view segments a run folder and an EM slice like deno task segment",
-  ignore: missing.length > 0 && !inCi,
+  ignore: missing.length > 0 && !browser.IN_CI,
   async fn(t) {
     if (missing.length > 0) assert.fail(`CI=true but missing: ${missing.join("; ")}`);
     const dir = await Deno.makeTempDir({ prefix: "e2e-segment-" });
-    let server: Awaited<ReturnType<typeof startStaticServer>> | undefined;
-    let context: BrowserContext | undefined;
-    const served: string[] = [];
+    let session: browser.BrowserSession | undefined;
     try {
       // The reference: a smoke run and the CLI's segmentation of the slice with its mask.
       const run = join(dir, "run");
@@ -116,40 +90,14 @@ Deno.test({
       const cli = JSON.parse(await Deno.readTextFile(join(cliOut, "evaluation.json")));
 
       // The site: static/'s page and CSS plus a fresh build, never the checkout's dist/.
-      const site = join(dir, "site");
-      await Deno.mkdir(site);
-      for (const name of ["index.html", "style.css"]) {
-        await Deno.copyFile(join(STATIC_DIR, name), join(site, name));
-      }
-      await buildWebApp({ outDir: join(site, "dist"), signal: AbortSignal.timeout(TIMEOUT.build) });
-      server = await startStaticServer({
-        root: site,
-        port: 0,
-        onRequest: (method, path, status) => served.push(`${status} ${method} ${path}`),
+      session = await browser.openBrowserSession({
+        site: join(dir, "site"),
+        profile: join(dir, "profile"),
+        timeout: TIMEOUT,
       });
-      const origin = new URL(server.url).origin;
-      context = await chromium.launchPersistentContext(join(dir, "profile"), {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: TIMEOUT.launch,
-      });
-      // Every request of every page and worker; anything off-origin is also blocked.
-      const requests: string[] = [];
-      const foreign: string[] = [];
-      context.on("request", (request) => requests.push(request.url()));
-      await context.route("**/*", (route) => {
-        const url = route.request().url();
-        if (new URL(url).origin === origin) return route.continue();
-        foreign.push(url);
-        return route.abort("blockedbyclient");
-      });
-      const page = context.pages()[0] ?? await context.newPage();
-      const problems: string[] = [];
-      page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-      page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
+      const { page, problems, served, requests, assertStayedOnOrigin } = session;
       // ?backend=cpu: what the Backend check tab runs when opened at the end.
-      await page.goto(`${server.url}?backend=cpu#segment`, {
+      await page.goto(`${session.server.url}?backend=cpu#segment`, {
         timeout: TIMEOUT.page,
         waitUntil: "load",
       });
@@ -269,17 +217,12 @@ Deno.test({
       });
 
       await t.step("no request left the page's origin", () => {
-        assert.deepEqual(foreign, [], `requests outside ${origin}: ${foreign.join(", ")}`);
-        const offOrigin = requests.filter((url) =>
-          !url.startsWith("data:") && !url.startsWith("blob:") && new URL(url).origin !== origin
-        );
-        assert.deepEqual(offOrigin, []);
+        assertStayedOnOrigin(["data:", "blob:"]);
         assert.ok(requests.some((url) => url.endsWith("/dist/segment_worker.js")));
         assert.ok(served.some((line) => /^200 GET \/dist\/tfjs-backend-wasm.*\.wasm$/.test(line)));
       });
     } finally {
-      await context?.close().catch((error) => console.error(`closing Chromium: ${error}`));
-      await server?.close();
+      await session?.close();
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   },

@@ -19,10 +19,10 @@ import type { LabelSpec } from "../../lib/data/labels.ts";
 import { buildClassifier } from "../../lib/classify/build_classifier.ts";
 import { multiTaskLoss } from "../../lib/classify/losses.ts";
 import { setDropoutStep } from "../../lib/nn/seeded_dropout.ts";
-import { assertNoTensorLeaks, type BackendName, initBackend, Rng } from "../../lib/runtime/mod.ts";
+import { assertNoTensorLeaks, type BackendName, Rng } from "../../lib/runtime/mod.ts";
 import { AdamW } from "../../lib/train/adamw.ts";
 import { assertAllClose } from "../_support/assert_close.ts";
-import { requireWebGpu, SKIP_WEBGPU } from "../_support/webgpu.ts";
+import * as parity from "../_support/parity.ts";
 
 const BATCH = 4;
 const INPUT_SHAPE = [32, 32, 1]; // [H, W, C]
@@ -84,9 +84,7 @@ function _batch(): { x: Float32Array; targets: Record<string, number[]> } {
 
 /** Builds the model on `backend` and trains it STEPS steps on the fixed batch. */
 async function _train(backend: BackendName): Promise<TrainRun> {
-  const report = await initBackend({ backend });
-  assert.equal(report.backend, backend);
-  assert.equal(tf.getBackend(), backend);
+  await parity.useBackend(backend);
   const { x: values, targets } = _batch();
   return await assertNoTensorLeaks(async () => {
     const model = buildClassifier({
@@ -124,14 +122,8 @@ async function _train(backend: BackendName): Promise<TrainRun> {
         );
         tf.dispose([value, ...Object.values(grads), ...Object.values(perTask)]);
       }
-      const weights = new Map<string, Float32Array>();
-      for (const w of model.trainableWeights) {
-        // Layer names are fixed by buildClassifier; strip tfjs's "_1" uniquifying suffixes.
-        const name = w.originalName;
-        const data = (await w.read().data()) as Float32Array;
-        weights.set(name, Float32Array.from(data));
-      }
-      return { losses, taskLosses, weights };
+      // Layer names are fixed by buildClassifier; strip tfjs's "_1" uniquifying suffixes.
+      return { losses, taskLosses, weights: await parity.readWeights(model) };
     } finally {
       x.dispose();
       optimizer.dispose();
@@ -140,27 +132,17 @@ async function _train(backend: BackendName): Promise<TrainRun> {
   }, { label: `classifier training on ${backend}` });
 }
 
-let _cpuRun: TrainRun | undefined;
-async function _reference(): Promise<TrainRun> {
-  _cpuRun ??= await _train("cpu");
-  return _cpuRun;
-}
+const _reference = parity.cpuReference(_train);
 
 function _assertMatchesCpu(got: TrainRun, ref: TrainRun, backend: string): void {
-  assertAllClose(got.losses, ref.losses, { ...LOSS_TOLERANCE, label: `${backend} loss` });
+  parity.assertLossesMatch(got.losses, ref.losses, backend, LOSS_TOLERANCE);
   for (let step = 0; step < STEPS; step++) {
     assertAllClose(got.taskLosses[step], ref.taskLosses[step], {
       ...LOSS_TOLERANCE,
       label: `${backend} per-task loss at step ${step}`,
     });
   }
-  assert.deepEqual([...got.weights.keys()], [...ref.weights.keys()]);
-  for (const [name, expected] of ref.weights) {
-    assertAllClose(got.weights.get(name)!, expected, {
-      ...WEIGHT_TOLERANCE,
-      label: `${backend} weight ${name}`,
-    });
-  }
+  parity.assertWeightsMatch(got.weights, ref.weights, backend, WEIGHT_TOLERANCE);
 }
 
 Deno.test("classifier training on cpu: losses are finite, change, and weights move", async () => {
@@ -173,19 +155,9 @@ Deno.test("classifier training on cpu: losses are finite, change, and weights mo
   assert.ok(ref.weights.size > 10, `only ${ref.weights.size} weights`);
 });
 
-Deno.test("classifier training on wasm matches cpu: per-step losses and final weights", async () => {
-  const ref = await _reference();
-  const got = await _train("wasm");
-  _assertMatchesCpu(got, ref, "wasm");
-});
-
-Deno.test({
-  name: "classifier training on webgpu (lavapipe in CI) matches cpu: losses and weights",
-  ignore: SKIP_WEBGPU,
-  async fn() {
-    requireWebGpu();
-    const ref = await _reference();
-    const got = await _train("webgpu");
-    _assertMatchesCpu(got, ref, "webgpu");
-  },
+parity.registerTests({
+  what: "classifier",
+  train: _train,
+  reference: _reference,
+  assertMatches: _assertMatchesCpu,
 });

@@ -19,10 +19,9 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { bceDiceLoss } from "../../lib/segment/losses.ts";
 import { buildUnet } from "../../lib/segment/unet.ts";
-import { assertNoTensorLeaks, type BackendName, initBackend, Rng } from "../../lib/runtime/mod.ts";
+import { assertNoTensorLeaks, type BackendName, Rng } from "../../lib/runtime/mod.ts";
 import { AdamW } from "../../lib/train/adamw.ts";
-import { assertAllClose } from "../_support/assert_close.ts";
-import { requireWebGpu, SKIP_WEBGPU } from "../_support/webgpu.ts";
+import * as parity from "../_support/parity.ts";
 
 const BATCH = 2;
 const SIZE = 32;
@@ -79,9 +78,7 @@ function _batch(): { x: Float32Array; y: Float32Array } {
 
 /** Builds the U-Net on `backend` and trains it STEPS steps on the fixed batch. */
 async function _train(backend: BackendName): Promise<TrainRun> {
-  const report = await initBackend({ backend });
-  assert.equal(report.backend, backend);
-  assert.equal(tf.getBackend(), backend);
+  await parity.useBackend(backend);
   const batch = _batch();
   return await assertNoTensorLeaks(async () => {
     const model = buildUnet({
@@ -109,13 +106,8 @@ async function _train(backend: BackendName): Promise<TrainRun> {
         losses.push((await value.data())[0]);
         tf.dispose([value, ...Object.values(grads)]);
       }
-      const weights = new Map<string, Float32Array>();
-      for (const w of model.trainableWeights) {
-        // Layer names are fixed by buildUnet; originalName has no uniquifying suffix.
-        const data = (await w.read().data()) as Float32Array;
-        weights.set(w.originalName, Float32Array.from(data));
-      }
-      return { losses, weights };
+      // Layer names are fixed by buildUnet; originalName has no uniquifying suffix.
+      return { losses, weights: await parity.readWeights(model) };
     } finally {
       tf.dispose([x, y]);
       optimizer.dispose();
@@ -124,21 +116,11 @@ async function _train(backend: BackendName): Promise<TrainRun> {
   }, { label: `U-Net training on ${backend}` });
 }
 
-let _cpuRun: TrainRun | undefined;
-async function _reference(): Promise<TrainRun> {
-  _cpuRun ??= await _train("cpu");
-  return _cpuRun;
-}
+const _reference = parity.cpuReference(_train);
 
 function _assertMatchesCpu(got: TrainRun, ref: TrainRun, backend: string): void {
-  assertAllClose(got.losses, ref.losses, { ...LOSS_TOLERANCE, label: `${backend} loss` });
-  assert.deepEqual([...got.weights.keys()], [...ref.weights.keys()]);
-  for (const [name, expected] of ref.weights) {
-    assertAllClose(got.weights.get(name)!, expected, {
-      ...WEIGHT_TOLERANCE,
-      label: `${backend} weight ${name}`,
-    });
-  }
+  parity.assertLossesMatch(got.losses, ref.losses, backend, LOSS_TOLERANCE);
+  parity.assertWeightsMatch(got.weights, ref.weights, backend, WEIGHT_TOLERANCE);
 }
 
 Deno.test("U-Net training on cpu: losses are finite and fall", async () => {
@@ -150,19 +132,9 @@ Deno.test("U-Net training on cpu: losses are finite and fall", async () => {
   assert.ok(ref.weights.size > 40, `only ${ref.weights.size} weights`);
 });
 
-Deno.test("U-Net training on wasm matches cpu: per-step losses and final weights", async () => {
-  const ref = await _reference();
-  const got = await _train("wasm");
-  _assertMatchesCpu(got, ref, "wasm");
-});
-
-Deno.test({
-  name: "U-Net training on webgpu (lavapipe in CI) matches cpu: losses and weights",
-  ignore: SKIP_WEBGPU,
-  async fn() {
-    requireWebGpu();
-    const ref = await _reference();
-    const got = await _train("webgpu");
-    _assertMatchesCpu(got, ref, "webgpu");
-  },
+parity.registerTests({
+  what: "U-Net",
+  train: _train,
+  reference: _reference,
+  assertMatches: _assertMatchesCpu,
 });

@@ -12,15 +12,15 @@ import { FileStorage } from "../file_storage.ts";
 import { createProgressBar } from "../progress.ts";
 import { runStorage } from "../seg_locations.ts";
 import { formatFieldEvaluation } from "../format_field_evaluation.ts";
-import { renderConfig, resolveConfig } from "../../../lib/config/mod.ts";
 import { RunFolder } from "../../../lib/io/run_folder.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
-import { SEGMENT_SCHEMA, type SegmentConfig } from "../../../lib/segment/config_schema.ts";
+import { SEGMENT_SCHEMA } from "../../../lib/segment/config_schema.ts";
 import {
-  IMAGENET_NORMALIZATION,
-  type ImageNormalization,
-} from "../../../lib/image/normalization.ts";
-import { segmentFiles } from "../../../lib/segment/segment_files.ts";
+  matchMasks,
+  MissingMaskError,
+  segmentConfigFromRun,
+} from "../../../lib/segment/run_settings.ts";
+import { segmentWithRun } from "../../../lib/segment/segment_run.ts";
 
 const _IMAGE = /\.(png|jpe?g|tiff?)$/i;
 
@@ -53,12 +53,10 @@ async function _maskFiles(
   stems: string[],
   suffix: string,
 ): Promise<Map<string, string>> {
-  const byStem = new Map<string, string>();
+  const names: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      if ((entry.isFile || entry.isSymlink) && _IMAGE.test(entry.name)) {
-        byStem.set(basename(entry.name, extname(entry.name)), join(resolve(dir), entry.name));
-      }
+      if (entry.isFile || entry.isSymlink) names.push(entry.name);
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
@@ -66,17 +64,18 @@ async function _maskFiles(
     }
     throw error;
   }
-  const out = new Map<string, string>();
-  for (const stem of stems) {
-    const file = byStem.get(stem + suffix) ?? byStem.get(stem);
-    if (file === undefined) {
+  let byStem: Map<string, string>;
+  try {
+    byStem = matchMasks(stems, names, suffix);
+  } catch (error) {
+    if (error instanceof MissingMaskError) {
       throw new UsageError(
-        `--masks ${dir} has no ${stem}${suffix}.<png|jpg|tif> for image ${stem}`,
+        `--masks ${dir} has no ${error.stem}${suffix}.<png|jpg|tif> for image ${error.stem}`,
       );
     }
-    out.set(stem, file);
+    throw error;
   }
-  return out;
+  return new Map([...byStem].map(([stem, name]) => [stem, join(resolve(dir), name)]));
 }
 
 export const command: Command = {
@@ -129,21 +128,18 @@ export const command: Command = {
       );
     }
     // The run's config, then --config, --set, --backend and --out on top.
-    const files = [{
-      source: join(runDir, "run.json"),
-      text: renderConfig(info.config as Record<string, unknown>, { schema: SEGMENT_SCHEMA }),
-    }];
-    if (typeof ctx.values.config === "string") {
-      files.push({ source: ctx.values.config, text: await Deno.readTextFile(ctx.values.config) });
-    }
+    const files = typeof ctx.values.config === "string"
+      ? [{ source: ctx.values.config, text: await Deno.readTextFile(ctx.values.config) }]
+      : [];
     const sets = [...((ctx.values.set as string[] | undefined) ?? [])];
     if (typeof ctx.values.backend === "string") sets.push(`run.backend=${ctx.values.backend}`);
     sets.push(`run.out=${JSON.stringify((ctx.values.out as string | undefined) ?? "")}`);
-    const config = resolveConfig(SEGMENT_SCHEMA, {
+    const config = segmentConfigFromRun(info.config, {
+      source: join(runDir, "run.json"),
       files,
       env: Deno.env.toObject(),
       sets,
-    }) as SegmentConfig;
+    });
     if (maybePrintConfig(ctx.values, config, SEGMENT_SCHEMA)) return 0;
     if (input === undefined) throw new UsageError("--input FILE|DIR is required");
     if (config.run.out === "") throw new UsageError("--out DIR is required");
@@ -158,20 +154,16 @@ export const command: Command = {
     const bar = createProgressBar();
     let report;
     try {
-      report = await segmentFiles({
-        model,
+      report = await segmentWithRun(model, info, {
         images,
         masks,
         config,
-        normalization: (info.inputNormalization as ImageNormalization | undefined) ??
-          IMAGENET_NORMALIZATION,
         out: new FileStorage(resolve(config.run.out)),
         readFile: (path) => Deno.readFile(path),
         onProgress: bar.listener,
       });
     } finally {
       bar.stop();
-      model.dispose();
     }
     for (const line of report.lines) console.log(line);
     if (report.evaluation !== undefined) {
