@@ -199,6 +199,11 @@ export const SEGMENT_SCHEMA = extendSchema(BASE_SCHEMA, {
     warmup_steps: field.integer({ default: 20, doc: "Linear warmup from 0 to lr", min: 0 }),
     batch_size: field.integer({ default: 8, doc: "Crops per training step", min: 1 }),
     eval_batch_size: field.integer({ default: 8, doc: "Crops per validation batch", min: 1 }),
+    data_parallel: field.boolean({
+      default: false,
+      doc: "Split each batch between this thread and a worker (a second core for wasm/cpu); " +
+        'with dice_reduction = "batch" the Dice term is the mean of the two halves\' ratios',
+    }),
     best_metric: field.string({
       default: "mask.dice",
       doc: 'Validation metric that ranks checkpoints: "loss" or "mask.<metric>"',

@@ -17,6 +17,7 @@ import type { BackendReport } from "../runtime/backend.ts";
 import { Rng } from "../runtime/rng.ts";
 import type { ProgressListener } from "../train/progress.ts";
 import { trainModel, type TrainResult } from "../train/train_model.ts";
+import { DataParallelGradients } from "../train/data_parallel.ts";
 import type { SegmentConfig } from "./config_schema.ts";
 import { fixedCropSource, randomCropSource } from "./crop_batch_source.ts";
 import type { CropOptions } from "../image/crop_sampler.ts";
@@ -53,6 +54,11 @@ export interface SegmentationJobOptions {
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   runInfo?: Record<string, unknown>;
+  /**
+   * Starts a gradient worker (workers/gradient_worker.ts); with `train.data_parallel` each
+   * batch is split between this thread and it. Without it the option is an error.
+   */
+  createWorker?: () => Worker;
   /** Called once the data is loaded and split (for a log line). */
   onStart?: (facts: { train: string[]; val: string[]; test: string[]; copied?: number }) => void;
 }
@@ -71,6 +77,7 @@ export function loopConfig(config: SegmentConfig): ClassifierTrainConfig {
     tversky_alpha: _a,
     tversky_beta: _b,
     dice_reduction: _r,
+    data_parallel: _p,
     freeze_encoder_steps: _f,
     encoder_lr_scale: _s,
     ...shared
@@ -159,6 +166,7 @@ export async function runSegmentationJob(
   });
   let copied: number | undefined;
   let paramLrScale: ((name: string, step: number) => number) | undefined;
+  let parallel: DataParallelGradients | undefined;
   try {
     if (options.encoderRun !== undefined && !options.resume) {
       const source = await new RunFolder(options.encoderRun).loadModel();
@@ -180,6 +188,29 @@ export async function runSegmentationJob(
       copied,
     });
     const runFolder = new RunFolder(options.runStorage);
+    const lossOptions = {
+      alpha: config.train.tversky_alpha,
+      beta: config.train.tversky_beta,
+      reduction: config.train.dice_reduction,
+    };
+    // As the classifier job: a second core for the CPU backends, not for WebGPU. The worker
+    // computes every gradient; the loop drops those of frozen encoder variables.
+    const dataParallel = config.train.data_parallel && options.backend.backend !== "webgpu";
+    if (dataParallel) {
+      if (options.createWorker === undefined) {
+        throw new RangeError(
+          "Cannot train data-parallel as this host gives no worker: current value of " +
+            "train.data_parallel is true",
+        );
+      }
+      parallel = new DataParallelGradients({
+        model,
+        objective: { kind: "mask", loss: config.train.loss, lossOptions, task: MASK_TASK.name },
+        createWorker: options.createWorker,
+        backend: options.backend.backend,
+      });
+      await parallel.ready();
+    }
     const result = await trainModel({
       model,
       data: { train, val: val.size > 0 ? val : undefined },
@@ -191,16 +222,13 @@ export async function runSegmentationJob(
       onProgress: options.onProgress,
       signal: options.signal,
       objective: maskObjective({
-        loss: segmentationLoss(config.train.loss, {
-          alpha: config.train.tversky_alpha,
-          beta: config.train.tversky_beta,
-          reduction: config.train.dice_reduction,
-        }),
+        loss: segmentationLoss(config.train.loss, lossOptions),
         threshold: config.metrics.threshold,
         emptyPolicy: config.metrics.empty,
         batchSize: config.train.eval_batch_size,
       }),
       paramLrScale,
+      gradients: parallel?.compute.bind(parallel),
       runInfo: {
         ...options.runInfo,
         kind: "segmentation",
@@ -217,6 +245,7 @@ export async function runSegmentationJob(
         inputNormalization: IMAGENET_NORMALIZATION,
         encoderFrom: config.model.encoder_from || null,
         encoderLayersCopied: copied ?? null,
+        dataParallel,
       },
     });
     if (result.stopReason === "aborted" || split.test.length === 0) return { train: result };
@@ -232,6 +261,7 @@ export async function runSegmentationJob(
     await runFolder.writeSummary({ ...summary, test_fields: test });
     return { train: result, test };
   } finally {
+    parallel?.dispose();
     model.dispose();
   }
 }

@@ -4,13 +4,24 @@
  * same time, and their gradients are summed. tfjs's wasm backend runs single-threaded
  * where its threaded build cannot start (Deno), so this is how training uses a second core.
  *
- * The result equals the gradient of the full batch's multi-task loss, not an approximation:
- * every per-task loss is a masked mean over the labelled rows of the batch, so each shard
- * computes its own masked mean weighted by (task weight) × (labelled rows of the task in
- * the shard) / (labelled rows of the task in the whole batch), and the shards' weighted
- * totals add up to the full batch's total. The one difference is dropout: a shard draws
- * masks for its own rows (the worker's shard with a dropout step of `step + 0.5`, so its
- * masks differ from this thread's), not the rows of a full-batch mask.
+ * Each shard's loss is weighted so the two shards' losses (and so their gradients) add up
+ * to the batch's. Two objectives:
+ *
+ * - `multi_task` (the classifier): exact. Every per-task loss is a masked mean over the
+ *   labelled rows of the batch, so each shard computes its own masked mean weighted by
+ *   (task weight) × (labelled rows of the task in the shard) / (labelled rows of the task
+ *   in the whole batch).
+ * - `mask` (the segmentation U-Net): the shard's mask loss weighted by (rows of the shard)
+ *   / (rows of the batch). Exact for every loss that is a mean over images: BCE (a mean
+ *   over pixels of equal-size images), and Dice and Tversky with `reduction: "image"`.
+ *   With `reduction: "batch"` one Dice ratio is taken over the pixels of the whole batch,
+ *   and the mean of the two halves' ratios only approximates it (the ratio of sums is not
+ *   the mean of the ratios): an approximation, close when the halves hold similar amounts
+ *   of foreground.
+ *
+ * Layers that mix rows differ too: dropout (a shard draws masks for its own rows, the
+ * worker's with a dropout step of `step + 0.5`) and BatchNorm (statistics of each shard's
+ * rows; GroupNorm, the U-Net's default, is per example and unaffected).
  *
  * This module stays free of Deno: the caller passes a factory that starts the worker.
  *
@@ -22,8 +33,39 @@ import { multiTaskLoss, type MultiTaskLossOptions, taskWeights } from "../classi
 import { isMissingTarget, type LabelSpec } from "../data/labels.ts";
 import { setDropoutStep } from "../nn/seeded_dropout.ts";
 import type { BackendRequest } from "../runtime/backend.ts";
+import {
+  segmentationLoss,
+  type SegmentationLossName,
+  type SegmentationLossOptions,
+} from "../segment/losses.ts";
 import type { Batch } from "./batch_source.ts";
 import { taskOutputIndices } from "./evaluate_model.ts";
+
+/** The classifier's objective: the multi-task loss of the model's task outputs. */
+export interface MultiTaskShardObjective {
+  kind: "multi_task";
+  /** The tasks, each matching a model output by name. */
+  tasks: LabelSpec[];
+  /** The multi-task loss options (as training's plan gives them). */
+  lossOptions: MultiTaskLossOptions;
+}
+
+/**
+ * A dense mask objective: `segmentationLoss(loss, lossOptions)` of the model's one output
+ * (probabilities `[B, H, W, 1 or 2]`) against the batch's masks `batch.y` `[B, H, W, 1]`.
+ * With Dice or Tversky and `reduction: "batch"` (their default) the batch's ratio is
+ * approximated by the mean of the two halves' ratios; `reduction: "image"` is exact.
+ */
+export interface MaskShardObjective {
+  kind: "mask";
+  loss: SegmentationLossName;
+  lossOptions: SegmentationLossOptions;
+  /** The task name its loss is reported under in `perTask`. Default "mask". */
+  task?: string;
+}
+
+/** What each shard's loss is (plain data: it is sent to the worker). */
+export type ShardObjective = MultiTaskShardObjective | MaskShardObjective;
 
 /** What a shard's gradient computation gives: tensors the caller disposes. */
 export interface ShardGradients {
@@ -45,6 +87,31 @@ export interface BatchGradients {
   perTask: Record<string, tf.Scalar>;
 }
 
+/** One shard's rows on this thread. */
+export interface Shard {
+  /** Inputs `[R, ...inputShape]`. */
+  x: tf.Tensor;
+  /** Masks `[R, H, W, 1]` (objective kind "mask"). */
+  y?: tf.Tensor;
+  /** Per task, one target per row (objective kind "multi_task"). */
+  targets: Record<string, ArrayLike<number>>;
+}
+
+/** Where a shard sits in its batch: what its loss weights need. */
+export interface ShardContext {
+  /** The training step (the dropout step of the shard's masks). */
+  step: number;
+  /** Rows of the whole batch. */
+  batchRows: number;
+  /** Labelled rows of each task in the whole batch ({@linkcode labelledCounts}). */
+  batchCounts: Record<string, number>;
+}
+
+/** Options of {@linkcode shardGradients}. */
+export interface ShardGradientsOptions extends ShardContext {
+  objective: ShardObjective;
+}
+
 /** The labelled rows of each task among `targets` (a missing target is not counted). */
 export function labelledCounts(
   targets: Record<string, ArrayLike<number>>,
@@ -61,40 +128,96 @@ export function labelledCounts(
 }
 
 /**
- * Computes one shard's gradients: the multi-task loss of rows `x` (a part of a batch whose
- * tasks have `batchCounts` labelled rows), with each task weighted so the shards' totals
- * add up to the whole batch's. Sets the model's dropout step to `step` first.
+ * Computes one shard's gradients: the objective's loss of the shard's rows, weighted so
+ * the shards' totals add up to the whole batch's (see the module doc). Sets the model's
+ * dropout step to `options.step` first.
  */
 export function shardGradients(
   model: tf.LayersModel,
-  x: tf.Tensor,
-  targets: Record<string, ArrayLike<number>>,
-  tasks: readonly LabelSpec[],
-  lossOptions: MultiTaskLossOptions,
-  batchCounts: Record<string, number>,
-  step: number,
+  shard: Shard,
+  options: ShardGradientsOptions,
 ): ShardGradients {
-  const counts = labelledCounts(targets, tasks);
+  const shardLoss = options.objective.kind === "mask"
+    ? _maskShardLoss(model, shard, options.objective, options.batchRows)
+    : _multiTaskShardLoss(model, shard, options.objective, options.batchCounts);
+  const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  setDropoutStep(model, options.step);
+  let perTask: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const loss = shardLoss();
+    perTask = Object.fromEntries(
+      Object.entries(loss.perTask).map(([name, s]) => [name, tf.keep(s)]),
+    );
+    return loss.total;
+  }, params);
+  return { value, grads: params.map((p) => grads[p.name]), perTask };
+}
+
+type _ShardLoss = () => { total: tf.Scalar; perTask: Record<string, tf.Scalar> };
+
+function _multiTaskShardLoss(
+  model: tf.LayersModel,
+  shard: Shard,
+  objective: MultiTaskShardObjective,
+  batchCounts: Record<string, number>,
+): _ShardLoss {
+  const { tasks, lossOptions } = objective;
+  const counts = labelledCounts(shard.targets, tasks);
   const fraction = Object.fromEntries(
     tasks.map((t) => [t.name, batchCounts[t.name] > 0 ? counts[t.name] / batchCounts[t.name] : 0]),
   );
   const base = taskWeights(tasks, lossOptions.weights);
   const weights = Object.fromEntries(tasks.map((t) => [t.name, base[t.name] * fraction[t.name]]));
   const outputIndex = taskOutputIndices(model, tasks);
-  const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  setDropoutStep(model, step);
-  let perTask: Record<string, tf.Scalar> = {};
-  const { value, grads } = tf.variableGrads(() => {
-    const out = model.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+  return () => {
+    const out = model.apply(shard.x, { training: true }) as tf.Tensor | tf.Tensor[];
     const outputs = Array.isArray(out) ? out : [out];
     const ordered = tasks.map((t) => outputs[outputIndex[t.name]]);
-    const loss = multiTaskLoss(ordered, targets, tasks, { ...lossOptions, weights });
-    perTask = Object.fromEntries(
-      tasks.map((t) => [t.name, tf.keep(loss.perTask[t.name].mul(fraction[t.name]) as tf.Scalar)]),
+    const loss = multiTaskLoss(ordered, shard.targets, tasks, { ...lossOptions, weights });
+    const perTask = Object.fromEntries(
+      tasks.map((t) => [t.name, loss.perTask[t.name].mul(fraction[t.name]) as tf.Scalar]),
     );
-    return loss.total;
-  }, params);
-  return { value, grads: params.map((p) => grads[p.name]), perTask };
+    return { total: loss.total, perTask };
+  };
+}
+
+function _maskShardLoss(
+  model: tf.LayersModel,
+  shard: Shard,
+  objective: MaskShardObjective,
+  batchRows: number,
+): _ShardLoss {
+  const rows = shard.x.shape[0];
+  const { y } = shard;
+  if (y === undefined || y.rank !== 4 || y.shape[0] !== rows || y.shape[3] !== 1) {
+    throw new TypeError(
+      `Error in shardGradients: y must be masks [${rows}, H, W, 1] for the ${rows} rows of x ` +
+        `but got ${y === undefined ? "none" : `shape [${y.shape}]`}`,
+    );
+  }
+  if (!(batchRows >= rows)) {
+    throw new RangeError(
+      `Cannot weight a shard's mask loss as the batch must have at least its ${rows} rows: ` +
+        `current value is ${batchRows}`,
+    );
+  }
+  const loss = segmentationLoss(objective.loss, objective.lossOptions);
+  const task = objective.task ?? "mask";
+  return () => {
+    const pred = model.apply(shard.x, { training: true }) as tf.Tensor; // [R, H, W, 1|2]
+    const total = loss(pred, y).mul(rows / batchRows) as tf.Scalar;
+    return { total, perTask: { [task]: total.clone() } };
+  };
+}
+
+/** One shard's rows as arrays, sent to the worker (the buffers are transferred). */
+export interface ShardArrays {
+  x: Float32Array;
+  xShape: number[];
+  /** Masks (objective kind "mask"). */
+  y?: Float32Array;
+  yShape?: number[];
+  targets: Record<string, number[]>;
 }
 
 /** The API of workers/gradient_worker.ts. */
@@ -105,21 +228,17 @@ export interface GradientWorkerApi {
    */
   init(
     topology: unknown,
-    lossOptions: MultiTaskLossOptions,
-    tasks: LabelSpec[],
+    objective: ShardObjective,
     backend: BackendRequest,
   ): Promise<{ backend: string; shapes: number[][] }>;
   /**
-   * Sets the trainable weights, then computes the gradients of rows `x` (see
+   * Sets the trainable weights, then computes the gradients of the shard's rows (see
    * {@linkcode shardGradients}); the arrays come back transferred.
    */
   gradients(
     weights: Float32Array[],
-    x: Float32Array,
-    xShape: number[],
-    targets: Record<string, number[]>,
-    step: number,
-    batchCounts: Record<string, number>,
+    shard: ShardArrays,
+    context: ShardContext,
   ): Promise<{ loss: number; perTask: Record<string, number>; grads: Float32Array[] }>;
 }
 
@@ -127,10 +246,17 @@ export interface GradientWorkerApi {
 export interface DataParallelOptions {
   /** The model trained on this thread. */
   model: tf.LayersModel;
-  /** The tasks, each matching a model output by name. */
-  tasks: LabelSpec[];
+  /**
+   * What each shard's loss is. Default: `{ kind: "multi_task", tasks, lossOptions }`
+   * (give either this or `tasks` and `lossOptions`). With `kind: "mask"` and a Dice or
+   * Tversky loss of `reduction: "batch"`, the batch's one ratio becomes the mean of the two
+   * halves' ratios (an approximation; `reduction: "image"` and BCE are exact).
+   */
+  objective?: ShardObjective;
+  /** The tasks, each matching a model output by name (the multi-task objective). */
+  tasks?: LabelSpec[];
   /** The multi-task loss options (as training's plan gives them). */
-  lossOptions: MultiTaskLossOptions;
+  lossOptions?: MultiTaskLossOptions;
   /**
    * Starts the gradient worker, e.g.
    * `() => new Worker(new URL("../workers/gradient_worker.ts", import.meta.url), { type: "module" })`.
@@ -148,20 +274,25 @@ export interface DataParallelOptions {
  * @example
  * ```ts ignore
  * const parallel = new DataParallelGradients({
- *   model, tasks, lossOptions: plan.loss,
+ *   model: unet,
+ *   objective: { kind: "mask", loss: "bce_dice", lossOptions: { reduction: "image" } },
  *   createWorker: () => new Worker(new URL("../../workers/gradient_worker.ts", import.meta.url), { type: "module" }),
  * });
- * const { value, grads, perTask } = await parallel.compute(batch, step);
+ * const { value, grads, perTask } = await parallel.compute(batch, step); // batch.y: masks
  * ```
  */
 export class DataParallelGradients {
-  readonly #options: DataParallelOptions;
+  readonly #model: tf.LayersModel;
+  readonly #objective: ShardObjective;
+  readonly #backend: BackendRequest;
   readonly #worker: Worker;
   readonly #api: ReturnType<typeof wrap<GradientWorkerApi>>;
   #ready: Promise<void> | undefined;
 
   constructor(options: DataParallelOptions) {
-    this.#options = options;
+    this.#model = options.model;
+    this.#objective = _objectiveOf(options);
+    this.#backend = options.backend ?? "wasm";
     this.#worker = options.createWorker();
     this.#api = wrap<GradientWorkerApi>(this.#worker);
   }
@@ -169,12 +300,11 @@ export class DataParallelGradients {
   /** Starts the worker's model and backend (done by the first `compute` otherwise). */
   ready(): Promise<void> {
     this.#ready ??= (async () => {
-      const { model, lossOptions, tasks, backend = "wasm" } = this.#options;
+      const model = this.#model;
       const { shapes } = await this.#api.init(
         model.toJSON(null, false),
-        lossOptions,
-        tasks,
-        backend,
+        this.#objective,
+        this.#backend,
       );
       const expected = model.trainableWeights.map((w) => w.shape.join("x")).join(",");
       if (shapes.map((s) => s.join("x")).join(",") !== expected) {
@@ -188,21 +318,30 @@ export class DataParallelGradients {
   }
 
   /**
-   * The gradients of the batch's multi-task loss with respect to the model's trainable
-   * variables (keyed by their names, as `tf.variableGrads`), its total and per-task losses.
-   * The caller disposes `batch.x` and every returned tensor.
+   * The gradients of the batch's loss with respect to the model's trainable variables
+   * (keyed by their names, as `tf.variableGrads`), its total and per-task losses. The
+   * caller disposes `batch.x`, `batch.y` and every returned tensor.
    */
   async compute(batch: Batch, step: number): Promise<BatchGradients> {
     await this.ready();
-    const { model, tasks, lossOptions } = this.#options;
+    const model = this.#model;
+    const objective = this.#objective;
+    const tasks = objective.kind === "multi_task" ? objective.tasks : [];
     const rows = batch.x.shape[0];
-    const batchCounts = labelledCounts(batch.targets, tasks);
+    const context = { step, batchRows: rows, batchCounts: labelledCounts(batch.targets, tasks) };
     const names = model.trainableWeights.map((w) => (w.read() as tf.Variable).name);
     const split = Math.ceil(rows / 2);
-    const slice = (start: number, end: number) =>
+    const targets = (start: number, end: number) =>
       Object.fromEntries(
         tasks.map((t) => [t.name, Array.from(batch.targets[t.name]).slice(start, end)]),
       );
+    const dense = objective.kind === "mask" ? batch.y : undefined; // [B, H, W, 1]
+    if (objective.kind === "mask" && (dense === undefined || dense.shape[0] !== rows)) {
+      throw new TypeError(
+        `Error in DataParallelGradients.compute: batch.y must be masks [${rows}, H, W, 1] ` +
+          `but got ${dense === undefined ? "none" : `shape [${dense.shape}]`}`,
+      );
+    }
     let remote:
       | Promise<{ loss: number; perTask: Record<string, number>; grads: Float32Array[] }>
       | undefined;
@@ -210,37 +349,36 @@ export class DataParallelGradients {
       const weights = model.trainableWeights.map((w) =>
         (w.read().dataSync() as Float32Array).slice()
       );
-      const xRest = tf.slice(batch.x, split, rows - split);
-      const xData = (xRest.dataSync() as Float32Array).slice();
-      const xShape = xRest.shape;
-      xRest.dispose();
+      const x = _rowsToArray(batch.x, split, rows);
+      const y = dense && _rowsToArray(dense, split, rows);
+      const shard: ShardArrays = {
+        x: x.data,
+        xShape: x.shape,
+        ...(y && { y: y.data, yShape: y.shape }),
+        targets: targets(split, rows),
+      };
       // comlink posts the message now, so the worker starts while this thread computes.
       remote = this.#api.gradients(
         _transfer(weights, weights.map((w) => w.buffer)),
-        _transfer(xData, [xData.buffer]),
-        xShape,
-        slice(split, rows),
-        step + 0.5,
-        batchCounts,
+        _transfer(shard, [x.data.buffer, ...(y ? [y.data.buffer] : [])]),
+        { ...context, step: step + 0.5 },
       );
     }
-    const xHere = split < rows ? tf.slice(batch.x, 0, split) : batch.x;
+    const here: Shard = split < rows
+      ? {
+        x: tf.slice(batch.x, 0, split),
+        y: dense && tf.slice(dense, 0, split),
+        targets: targets(0, split),
+      }
+      : { x: batch.x, y: dense, targets: batch.targets };
     let local: ShardGradients;
     try {
-      local = shardGradients(
-        model,
-        xHere,
-        split < rows ? slice(0, split) : batch.targets,
-        tasks,
-        lossOptions,
-        batchCounts,
-        step,
-      );
+      local = shardGradients(model, here, { ...context, objective });
     } catch (error) {
       await remote?.catch(() => {});
       throw error;
     } finally {
-      if (xHere !== batch.x) xHere.dispose();
+      if (here.x !== batch.x) tf.dispose([here.x, ...(here.y ? [here.y] : [])]);
     }
     if (remote === undefined) {
       return {
@@ -265,7 +403,9 @@ export class DataParallelGradients {
         ) => [n, local.grads[i].add(tf.tensor(other.grads[i], local.grads[i].shape))]),
       ),
       perTask: Object.fromEntries(
-        tasks.map((t) => [t.name, local.perTask[t.name].add(other.perTask[t.name]) as tf.Scalar]),
+        Object.entries(local.perTask).map((
+          [name, part],
+        ) => [name, part.add(other.perTask[name]) as tf.Scalar]),
       ),
     }));
     tf.dispose([local.value, ...local.grads, ...Object.values(local.perTask)]);
@@ -276,6 +416,31 @@ export class DataParallelGradients {
   dispose(): void {
     this.#worker.terminate();
   }
+}
+
+function _objectiveOf(options: DataParallelOptions): ShardObjective {
+  const { objective, tasks, lossOptions } = options;
+  if (objective !== undefined && tasks === undefined && lossOptions === undefined) return objective;
+  if (objective === undefined && tasks !== undefined && lossOptions !== undefined) {
+    return { kind: "multi_task", tasks, lossOptions };
+  }
+  throw new TypeError(
+    "Cannot start DataParallelGradients as its options must give either objective or both " +
+      `tasks and lossOptions: current value gives ${
+        ["objective", "tasks", "lossOptions"].filter((k) =>
+          options[k as keyof DataParallelOptions] !== undefined
+        ).join(", ") || "none"
+      }`,
+  );
+}
+
+// Rows [start, end) of `t` as a fresh array (its buffer can be transferred).
+function _rowsToArray(t: tf.Tensor, start: number, end: number) {
+  const part = tf.slice(t, start, end - start);
+  const data = (part.dataSync() as Float32Array).slice();
+  const shape = part.shape;
+  part.dispose();
+  return { data, shape };
 }
 
 // comlink's transfer(), typed for the argument it wraps.

@@ -131,6 +131,35 @@ Deno.test("train (mito, then glomeruli transfer) and segment write complete outp
   }
 });
 
+Deno.test("train.data_parallel splits the smoke preset's batches with a worker", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const run = `${dir}/run`;
+    const trained = await cli([
+      "train",
+      "--config",
+      "config/segmentation/smoke.toml",
+      "--set",
+      "train.data_parallel=true",
+      "--backend",
+      "wasm",
+      "--out",
+      run,
+    ]);
+    assert.equal(trained.code, 0, trained.stderr);
+    const info = JSON.parse(await Deno.readTextFile(`${run}/run.json`));
+    assert.equal(info.dataParallel, true);
+    const summary = JSON.parse(await Deno.readTextFile(`${run}/summary.json`));
+    assert.equal(summary.steps, 2);
+    const history = (await Deno.readTextFile(`${run}/history.jsonl`)).trim().split("\n")
+      .map((line) => JSON.parse(line)).filter((row) => row.split === "train");
+    assert.equal(history.length, 2);
+    for (const row of history) assert.ok(Number.isFinite(row.loss) && row.loss > 0, row);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("segmentation bad input is one line and exit 2", async () => {
   const dir = await Deno.makeTempDir();
   try {

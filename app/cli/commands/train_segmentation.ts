@@ -38,6 +38,10 @@ export async function trainSegmentation(
       onProgress,
       signal,
       runInfo: { versions: { deno: Deno.version.deno } },
+      createWorker: () =>
+        new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
+          type: "module",
+        }),
       onStart: ({ train, val, test, copied }) =>
         log(
           `images: train ${train.length}, val ${val.length}, test ${test.length}` +
