@@ -218,6 +218,10 @@ export const SEGMENT_SCHEMA = extendSchema(BASE_SCHEMA, {
       default: "max",
       doc: "How overlapping tile probabilities merge: per-pixel max or overlap-weighted mean",
     }),
+    tta: field.boolean({
+      default: false,
+      doc: "Test-time augmentation: average each tile's prediction over its 4 flips",
+    }),
     threshold: field.number({
       default: 0.75,
       doc: "Probability above which a pixel is foreground",

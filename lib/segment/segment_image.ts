@@ -33,6 +33,30 @@ export interface FieldSegmentation {
   labels: Int32Array;
 }
 
+/**
+ * The foreground probability of a batch of tiles `[B, S, S, C]` -> `[B, S, S, 1]`. With
+ * `flips`, the mean over the tiles as they are, flipped left-right, flipped up-down and
+ * both, each prediction flipped back (test-time augmentation: 4 forward passes).
+ */
+export function tileProbability(
+  model: tf.LayersModel,
+  tiles: tf.Tensor4D,
+  options: { flips?: boolean } = {},
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const predict = (x: tf.Tensor4D) =>
+      foregroundProbability(model.predict(x) as tf.Tensor) as tf.Tensor4D;
+    if (!options.flips) return predict(tiles);
+    const variants: number[][] = [[], [2], [1], [1, 2]]; // axes of [B, H, W, C] to reverse
+    const sum = variants
+      .map((axes) =>
+        axes.length === 0 ? predict(tiles) : tf.reverse(predict(tf.reverse(tiles, axes)), axes)
+      )
+      .reduce((a, b) => a.add(b));
+    return sum.div(variants.length) as tf.Tensor4D;
+  });
+}
+
 /** Options of {@linkcode segmentImage}. */
 export interface SegmentImageOptions {
   /** The `[infer]` settings (tile, overlap, batch, merge, threshold, min_area, padding). */
@@ -69,8 +93,7 @@ export async function segmentImage(
   const { infer } = options;
   const normalised = normalizeImage(image.data, image.channels, options.normalization);
   const probability = await segmentField(
-    (tiles) =>
-      tf.tidy(() => foregroundProbability(model.predict(tiles) as tf.Tensor) as tf.Tensor4D),
+    (tiles) => tf.tidy(() => tileProbability(model, tiles, { flips: infer.tta })),
     { data: normalised, width: image.width, height: image.height, channels: image.channels },
     {
       tile: infer.tile,
