@@ -6,11 +6,9 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Storage } from "../io/storage.ts";
 import { RunFolder } from "../io/run_folder.ts";
-import type { BackendReport } from "../runtime/backend.ts";
 import { Rng } from "../runtime/rng.ts";
-import type { ProgressListener } from "../train/progress.ts";
+import type { TrainingJobHost } from "../train/job_options.ts";
 import { trainModel, type TrainResult } from "../train/train_model.ts";
 import { planTraining } from "../train/train_plan.ts";
 import { evaluateModel, type EvaluationResult } from "../train/evaluate_model.ts";
@@ -26,25 +24,10 @@ import { buildClassifier } from "./build_classifier.ts";
 import type { ClassifierConfig } from "./config_schema.ts";
 
 /** Options of {@linkcode runTrainingJob}. */
-export interface TrainingJobOptions {
+export interface TrainingJobOptions extends TrainingJobHost {
   config: ClassifierConfig;
   /** The preprocessed dataset folders (data.root resolved by the caller). */
   roots: DatasetRoot[];
-  /** Where the run folder is written. */
-  runStorage: Storage;
-  /** The backend the caller started (saved in run.json). */
-  backend: BackendReport;
-  /** Continue from checkpoints/last. */
-  resume?: boolean;
-  onProgress?: ProgressListener;
-  signal?: AbortSignal;
-  /** Extra facts for run.json (e.g. the Deno version). */
-  runInfo?: Record<string, unknown>;
-  /**
-   * Starts a gradient worker (workers/gradient_worker.ts); with `train.data_parallel` each
-   * batch is split between this thread and it. Without it the option is an error.
-   */
-  createWorker?: () => Worker;
   /** Called once the datasets are open, before training (for a log line). */
   onStart?: (facts: { tasks: LabelSpec[]; rows: Record<string, number> }) => void;
 }

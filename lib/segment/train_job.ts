@@ -13,9 +13,8 @@ import { schemaDefaults } from "../config/schema.ts";
 import type { LabelSpec } from "../data/labels.ts";
 import { RunFolder } from "../io/run_folder.ts";
 import type { Storage } from "../io/storage.ts";
-import type { BackendReport } from "../runtime/backend.ts";
 import { Rng } from "../runtime/rng.ts";
-import type { ProgressListener } from "../train/progress.ts";
+import type { TrainingJobHost } from "../train/job_options.ts";
 import { trainModel, type TrainResult } from "../train/train_model.ts";
 import { DataParallelGradients } from "../train/data_parallel.ts";
 import type { SegmentConfig } from "./config_schema.ts";
@@ -40,25 +39,13 @@ export const MASK_TASK: LabelSpec = {
 };
 
 /** Options of {@linkcode runSegmentationJob}. */
-export interface SegmentationJobOptions {
+export interface SegmentationJobOptions extends TrainingJobHost {
   config: SegmentConfig;
   /** `data.images` and `data.masks`, resolved by the caller to a storage and a path. */
   images: SegLocation;
   masks: SegLocation;
-  /** Where the run folder is written. */
-  runStorage: Storage;
   /** The run folder named by `model.encoder_from`, when it is set. */
   encoderRun?: Storage;
-  backend: BackendReport;
-  resume?: boolean;
-  onProgress?: ProgressListener;
-  signal?: AbortSignal;
-  runInfo?: Record<string, unknown>;
-  /**
-   * Starts a gradient worker (workers/gradient_worker.ts); with `train.data_parallel` each
-   * batch is split between this thread and it. Without it the option is an error.
-   */
-  createWorker?: () => Worker;
   /** Called once the data is loaded and split (for a log line). */
   onStart?: (facts: { train: string[]; val: string[]; test: string[]; copied?: number }) => void;
 }

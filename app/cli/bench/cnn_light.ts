@@ -22,6 +22,7 @@ import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
+import { createGradientWorker } from "../gradient_worker.ts";
 
 const _BATCH = 32;
 const _SIZE = 256;
@@ -92,10 +93,7 @@ async function _time(
       model,
       tasks: _TASKS,
       lossOptions: {},
-      createWorker: () =>
-        new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
-          type: "module",
-        }),
+      createWorker: createGradientWorker,
       backend: tf.getBackend() as "wasm",
     })
     : undefined;

@@ -16,6 +16,7 @@ import {
 import { FileStorage } from "../file_storage.ts";
 import { createProgressBar } from "../progress.ts";
 import { stoppedLine, withTrainingSession } from "../training_session.ts";
+import { createGradientWorker } from "../gradient_worker.ts";
 import { ensureBuiltinDataset } from "../builtin_data.ts";
 import { type ClassifierConfig, CLASSIFY_SCHEMA } from "../../../lib/classify/config_schema.ts";
 import type { DatasetRoot } from "../../../lib/data/image_dataset.ts";
@@ -146,10 +147,7 @@ export const command: Command = {
         onProgress,
         signal,
         runInfo: { versions: { deno: Deno.version.deno } },
-        createWorker: () =>
-          new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
-            type: "module",
-          }),
+        createWorker: createGradientWorker,
         onStart: ({ tasks, rows }) =>
           log(
             `tasks: ${tasks.map((t) => t.name).join(", ")}; rows: train ${rows.train}, ` +

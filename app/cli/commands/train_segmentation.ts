@@ -6,6 +6,7 @@
  */
 import { FileStorage } from "../file_storage.ts";
 import { stoppedLine, withTrainingSession } from "../training_session.ts";
+import { createGradientWorker } from "../gradient_worker.ts";
 import { runStorage, segLocation } from "../seg_locations.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
 import type { SegmentConfig } from "../../../lib/segment/config_schema.ts";
@@ -38,10 +39,7 @@ export async function trainSegmentation(
       onProgress,
       signal,
       runInfo: { versions: { deno: Deno.version.deno } },
-      createWorker: () =>
-        new Worker(new URL("../../../workers/gradient_worker.ts", import.meta.url).href, {
-          type: "module",
-        }),
+      createWorker: createGradientWorker,
       onStart: ({ train, val, test, copied }) =>
         log(
           `images: train ${train.length}, val ${val.length}, test ${test.length}` +
