@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { RunFolder } from "../io/run_folder.ts";
 import { Rng } from "../runtime/rng.ts";
-import type { TrainingJobHost } from "../train/job_options.ts";
+import { startDataParallel, type TrainingJobHost } from "../train/job_options.ts";
 import { trainModel, type TrainResult } from "../train/train_model.ts";
 import { planTraining } from "../train/train_plan.ts";
 import { evaluateModel, type EvaluationResult } from "../train/evaluate_model.ts";
@@ -19,7 +19,6 @@ import {
   datasetTasks,
   openImageDataset,
 } from "../data/image_dataset.ts";
-import { DataParallelGradients } from "../train/data_parallel.ts";
 import { buildClassifier } from "./build_classifier.ts";
 import type { ClassifierConfig } from "./config_schema.ts";
 
@@ -75,26 +74,15 @@ export async function runTrainingJob(options: TrainingJobOptions): Promise<Train
     pooling: config.model.pooling,
   });
   const runFolder = new RunFolder(options.runStorage);
-  let parallel: DataParallelGradients | undefined;
-  // On WebGPU the device already works in parallel; a second worker would only compete for
-  // it, so data parallelism is for the CPU backends (the run says which was used).
-  const dataParallel = config.train.data_parallel && options.backend.backend !== "webgpu";
-  if (dataParallel) {
-    if (options.createWorker === undefined) {
-      throw new RangeError(
-        "Cannot train data-parallel as this host gives no worker: current value of " +
-          "train.data_parallel is true",
-      );
-    }
-    parallel = new DataParallelGradients({
-      model,
+  const parallel = await startDataParallel(options, config.train.data_parallel, {
+    model,
+    objective: {
+      kind: "multi_task",
       tasks,
       lossOptions: planTraining(config.train, tasks, train.source).loss,
-      createWorker: options.createWorker,
-      backend: options.backend.backend,
-    });
-    await parallel.ready();
-  }
+    },
+  });
+  const dataParallel = parallel !== undefined;
   let result: TrainResult;
   try {
     result = await trainModel({

@@ -14,7 +14,7 @@ import type { LabelSpec } from "../data/labels.ts";
 import { RunFolder } from "../io/run_folder.ts";
 import type { Storage } from "../io/storage.ts";
 import { Rng } from "../runtime/rng.ts";
-import type { TrainingJobHost } from "../train/job_options.ts";
+import { startDataParallel, type TrainingJobHost } from "../train/job_options.ts";
 import { trainModel, type TrainResult } from "../train/train_model.ts";
 import { DataParallelGradients } from "../train/data_parallel.ts";
 import type { SegmentConfig } from "./config_schema.ts";
@@ -180,24 +180,13 @@ export async function runSegmentationJob(
       beta: config.train.tversky_beta,
       reduction: config.train.dice_reduction,
     };
-    // As the classifier job: a second core for the CPU backends, not for WebGPU. The worker
-    // computes every gradient; the loop drops those of frozen encoder variables.
-    const dataParallel = config.train.data_parallel && options.backend.backend !== "webgpu";
-    if (dataParallel) {
-      if (options.createWorker === undefined) {
-        throw new RangeError(
-          "Cannot train data-parallel as this host gives no worker: current value of " +
-            "train.data_parallel is true",
-        );
-      }
-      parallel = new DataParallelGradients({
-        model,
-        objective: { kind: "mask", loss: config.train.loss, lossOptions, task: MASK_TASK.name },
-        createWorker: options.createWorker,
-        backend: options.backend.backend,
-      });
-      await parallel.ready();
-    }
+    // A second core for the CPU backends. The worker computes every gradient; the loop
+    // drops those of frozen encoder variables.
+    parallel = await startDataParallel(options, config.train.data_parallel, {
+      model,
+      objective: { kind: "mask", loss: config.train.loss, lossOptions, task: MASK_TASK.name },
+    });
+    const dataParallel = parallel !== undefined;
     const result = await trainModel({
       model,
       data: { train, val: val.size > 0 ? val : undefined },
