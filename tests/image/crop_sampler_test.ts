@@ -54,6 +54,19 @@ function windowPixels(sample: SegSample, x: number, y: number, size: number): Ui
   return out;
 }
 
+/** A black 64x64 grey sample with the given mask. */
+function blackSample(id: string, mask: Uint8Array): SegSample {
+  return {
+    id,
+    subject: "all",
+    width: 64,
+    height: 64,
+    channels: 1,
+    image: new Uint8Array(64 * 64),
+    mask,
+  };
+}
+
 Deno.test("a plain crop with cropSize == inputSize is the window's pixels, normalised, exactly", () => {
   const rng = new Rng(3);
   let inside = 0;
@@ -175,15 +188,7 @@ Deno.test("positive-aware centres: 60% foreground draws plus background-chance h
   // 64x64 with a 16x16 foreground square: 1/16 of the pixels.
   const mask = new Uint8Array(64 * 64);
   for (let y = 20; y < 36; y++) mask.fill(1, y * 64 + 30, y * 64 + 46);
-  const sample: SegSample = {
-    id: "square",
-    subject: "all",
-    width: 64,
-    height: 64,
-    channels: 1,
-    image: new Uint8Array(64 * 64),
-    mask,
-  };
+  const sample = blackSample("square", mask);
   const rng = new Rng(2024);
   let positive = 0, hits = 0;
   for (let draw = 0; draw < 2000; draw++) {
@@ -278,15 +283,7 @@ Deno.test("positiveJitter moves positive windows so their foreground pixel lands
   // One foreground pixel at (32, 32) of a 64x64 image; 16 px windows, always positive.
   const mask = new Uint8Array(64 * 64);
   mask[32 * 64 + 32] = 1;
-  const sample: SegSample = {
-    id: "dot",
-    subject: "all",
-    width: 64,
-    height: 64,
-    channels: 1,
-    image: new Uint8Array(64 * 64),
-    mask,
-  };
+  const sample = blackSample("dot", mask);
   const rng = new Rng(7);
   const offsets: number[] = [];
   for (let draw = 0; draw < 500; draw++) {
