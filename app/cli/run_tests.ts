@@ -5,7 +5,7 @@
  * Mesa's lavapipe (the CPU Vulkan driver behind WebGPU on machines without a GPU) sometimes
  * corrupts the heap while the process tears WebGPU down at exit, after every test has run
  * and reported: glibc then prints "corrupted size vs. prev_size ..." and aborts (SIGABRT,
- * status 134). We saw it in about one of five full runs, never inside a test. When, and only
+ * status 134). We saw it in 1 of 3 full runs in one session, never inside a test. When, and only
  * when, the child aborted, its summary line says that nothing failed, and its stderr ends
  * with that glibc message, this runner says so loudly and exits 0. Any other failure,
  * including an abort before the summary, keeps its non-zero status.
