@@ -11,7 +11,7 @@ import type { SegmentConfig } from "./config_schema.ts";
 import { foregroundProbability } from "./mask_objective.ts";
 import { type ImageNormalization, normalizeImage } from "../image/normalization.ts";
 import { labelRegions, type Region } from "./regions.ts";
-import { segmentField } from "./segment_field.ts";
+import { segmentField, thresholdField } from "./segment_field.ts";
 
 /** An 8-bit whole field in memory (HWC), before normalisation. */
 export interface RawField {
@@ -104,10 +104,7 @@ export async function segmentImage(
       onTile: options.onTile,
     },
   );
-  const thresholded = new Uint8Array(probability.length);
-  for (let i = 0; i < probability.length; i++) {
-    thresholded[i] = probability[i] > infer.threshold ? 1 : 0; // as thresholdField
-  }
+  const thresholded = thresholdField(probability, infer.threshold);
   const { labels, regions } = labelRegions(thresholded, image.width, image.height, {
     minArea: 1,
     padding: infer.padding,
