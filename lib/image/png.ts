@@ -1,31 +1,13 @@
 /**
- * PNG encoding and decoding (fast-png, pure JS: the same bytes in Deno and browsers).
+ * PNG decoding (fast-png) and encoding (png_encode.ts); pure JS, so the same bytes in Deno
+ * and browsers.
  *
  * @module
  */
-import { decode, encode } from "fast-png";
+import { decode } from "fast-png";
 import { assertRaster, type RasterImage } from "./raster.ts";
 
-/**
- * Encodes an image as PNG. Deterministic: the same pixels always give the same bytes.
- *
- * @example
- * ```ts
- * import { decodePng, encodePng } from "./png.ts";
- * const image = { width: 2, height: 1, channels: 1 as const, depth: 8 as const, data: new Uint8Array([0, 255]) };
- * console.assert(decodePng(encodePng(image)).data[1] === 255);
- * ```
- */
-export function encodePng(image: RasterImage): Uint8Array {
-  assertRaster(image, "the image to encode as PNG");
-  return encode({
-    width: image.width,
-    height: image.height,
-    channels: image.channels,
-    depth: image.depth,
-    data: image.data,
-  });
-}
+export { encodePng } from "./png_encode.ts";
 
 /** Decodes PNG bytes (8/16-bit; grey, grey+alpha, RGB, RGBA; palettes expanded to RGB/RGBA). */
 export function decodePng(bytes: Uint8Array, options: { source?: string } = {}): RasterImage {

@@ -3,7 +3,7 @@ import { decodePng, encodePng, type RasterImage } from "../../lib/image/mod.ts";
 
 const DATA = new URL("../../../shared/data/seg/em_mito/mito/00.png", import.meta.url);
 
-function pattern(channels: 1 | 3 | 4, depth: 8 | 16): RasterImage {
+function pattern(channels: 1 | 2 | 3 | 4, depth: 8 | 16): RasterImage {
   const width = 13, height = 7;
   const n = width * height * channels;
   const data = depth === 8 ? new Uint8Array(n) : new Uint16Array(n);
@@ -11,14 +11,23 @@ function pattern(channels: 1 | 3 | 4, depth: 8 | 16): RasterImage {
   return { width, height, channels, depth, data };
 }
 
-Deno.test("PNG round trip keeps every pixel: grey, RGB, RGBA, 8 and 16 bit", () => {
-  for (const channels of [1, 3, 4] as const) {
+Deno.test("PNG round trip keeps every pixel: grey, grey + alpha, RGB, RGBA, 8 and 16 bit", () => {
+  for (const channels of [1, 2, 3, 4] as const) {
     for (const depth of [8, 16] as const) {
       const image = pattern(channels, depth);
       const back = decodePng(encodePng(image));
       assert.deepEqual(back, image, `channels ${channels} depth ${depth}`);
     }
   }
+});
+
+Deno.test("a real 1024x1024 PNG re-encoded (Up filter, level 1) decodes to the same pixels", async () => {
+  const image = decodePng(await Deno.readFile(DATA));
+  const bytes = encodePng(image);
+  assert.deepEqual(decodePng(bytes), image);
+  // IHDR says 8-bit grey, and every row carries filter type 2 (Up): the first row of the
+  // inflated IDAT starts with byte 2.
+  assert.deepEqual([bytes[24], bytes[25]], [8, 0]);
 });
 
 Deno.test("PNG encoding is deterministic (byte-identical twice)", () => {
