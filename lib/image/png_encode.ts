@@ -49,7 +49,9 @@ function _filteredRows(image: RasterImage): Uint8Array {
       raw[o - 1] = _FILTER_UP;
       if (y === 0) raw.set(pixels.subarray(0, rowBytes), o);
       else {
-        for (let x = 0; x < rowBytes; x++) raw[o + x] = pixels[row + x] - pixels[row - rowBytes + x];
+        for (let x = 0; x < rowBytes; x++) {
+          raw[o + x] = pixels[row + x] - pixels[row - rowBytes + x];
+        }
       }
     }
     return raw;
