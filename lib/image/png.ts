@@ -5,7 +5,7 @@
  * @module
  */
 import { decode } from "fast-png";
-import { assertRaster, type RasterImage } from "./raster.ts";
+import type { RasterImage } from "./raster.ts";
 
 export { encodePng } from "./png_encode.ts";
 
