@@ -142,7 +142,8 @@ function _cascade4Backwards(c: Float64Array, z: Float64Array, x: Float64Array): 
  * Zero-phase filtering as `scipy.signal.sosfiltfilt(sos, x)` with its defaults: odd
  * extension by padlen = 3 * (2 * sections + 1) samples at both ends (fewer when sections
  * have trailing zero coefficients, as scipy counts), forward filter from the steady state
- * scaled by the first sample, backward filter likewise, extension removed.
+ * scaled by the first sample, backward filter likewise, extension removed. The result is
+ * a view into the padded buffer (no copy of the filtered signal).
  *
  * @example
  * ```ts
@@ -171,5 +172,5 @@ export function sosfiltfilt(sos: SecondOrderSections, x: ArrayLike<number>): Flo
   const zi = sosfiltZi(sos);
   sosfiltInPlace(sos, ext, { zi, ziScale: ext[0] });
   sosfiltInPlace(sos, ext, { zi, ziScale: ext[ext.length - 1], backwards: true });
-  return ext.slice(edge, edge + n);
+  return ext.subarray(edge, edge + n);
 }
