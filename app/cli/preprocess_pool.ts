@@ -110,9 +110,18 @@ export class PreprocessPool implements Disposable {
     await Promise.all(Array.from({ length: this.size }, () => this.#pool.run((api) => api.ping())));
   }
 
-  /** Number of workers (recordings in flight). */
+  /** Number of workers. */
   get size(): number {
     return this.#pool.size;
+  }
+
+  /**
+   * Recordings to keep in flight: two per worker, so that a worker already renders the
+   * next recording while the main thread writes the last one's files (with one per worker,
+   * each worker idled through those writes: 3.3 s -> 2.5 s for the 32 Math recordings).
+   */
+  get inFlight(): number {
+    return 2 * this.#pool.size;
   }
 
   /** Renders one recording's windows in a worker. */

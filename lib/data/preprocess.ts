@@ -122,9 +122,12 @@ export async function preprocessDataset(
       const result = await options.render(ref);
       const stem = _stem(ref);
       const recordingRows = [];
+      const writes: Promise<void>[] = [];
       for (const window of result.windows) {
         const fileName = `images/${stem}_w${String(window.index).padStart(3, "0")}.png`;
-        await output.writeBytes(fileName, window.png);
+        // All of a recording's images are written at once (each atomically), not one
+        // after the other: the file system's round trips overlap.
+        writes.push(output.writeBytes(fileName, window.png));
         recordingRows.push({
           file_name: fileName,
           subject: ref.subject,
@@ -134,6 +137,7 @@ export async function preprocessDataset(
           caption: buildCaption(ref.labels as CaptionLabels),
         });
       }
+      await Promise.all(writes);
       if (result.windows.length === 0) {
         result.warnings.push(
           `${ref.recording}: shorter than one ${params.windowSamples}-sample window at ` +

@@ -53,7 +53,7 @@ async function _ours(
       // As the CLI writes: atomic renames without a per-file fsync (see commands/preprocess.ts).
       output: new FileStorage(out, { sync: false }),
       rng: new Rng(0),
-      concurrency: pool.size,
+      concurrency: pool.inFlight,
       provenance: { source: root, seed: "0" },
       render: async (ref) => {
         const result = await pool.render(ref);

@@ -172,7 +172,7 @@ export const command: Command = {
           load: pool.load,
           output,
           ...split,
-          concurrency: pool.size,
+          concurrency: pool.inFlight,
           onProgress: bar.listener,
           provenance,
         });
@@ -183,7 +183,7 @@ export const command: Command = {
           output,
           ...split,
           overwrite: ctx.values.overwrite === true,
-          concurrency: pool.size,
+          concurrency: pool.inFlight,
           onProgress: bar.listener,
           provenance,
           render: pool.render,
