@@ -5,9 +5,8 @@
  * results are float32 anyway (the STFT and the log-frequency spectrogram); everything that
  * needs float64 stays on fft.js.
  *
- * The module is instantiated once, when this file is first imported (top-level await), so
- * the transforms themselves are synchronous. Where WebAssembly SIMD is missing,
- * {@linkcode pffftAvailable} is false and callers fall back to fft.js.
+ * The module is instantiated on first use, synchronously (see _load). Where WebAssembly SIMD
+ * is missing, {@linkcode pffftAvailable} is false and callers fall back to fft.js.
  *
  * @module
  */
@@ -30,56 +29,86 @@ function _decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-async function _instantiate(): Promise<_Pffft | null> {
-  try {
-    let memory: WebAssembly.Memory | null = null;
-    // What Emscripten's glue (dist/simd/pffft.js, wasmImports) provides, by minified name:
-    // a = __assert_fail, b = emscripten_resize_heap, c = _emscripten_memcpy_js.
-    const imports = {
-      a: {
-        a: () => {
-          throw new Error("PFFFT: internal assertion failed");
-        },
-        b: (requested: number) => {
-          const buffer = memory!.buffer;
-          const missing = (requested >>> 0) - buffer.byteLength;
-          if (missing <= 0) return 1;
-          try {
-            memory!.grow(Math.ceil(missing / 65536));
-            return 1;
-          } catch {
-            return 0;
-          }
-        },
-        c: (dest: number, src: number, count: number) => {
-          new Uint8Array(memory!.buffer).copyWithin(dest, src, src + count);
-        },
+/** The imports pffft.wasm needs, bound to its memory once that exists. */
+function _imports(memory: () => WebAssembly.Memory): WebAssembly.Imports {
+  // What Emscripten's glue (dist/simd/pffft.js, wasmImports) provides, by minified name:
+  // a = __assert_fail, b = emscripten_resize_heap, c = _emscripten_memcpy_js.
+  return {
+    a: {
+      a: () => {
+        throw new Error("PFFFT: internal assertion failed");
       },
-    };
-    const module = await WebAssembly.compile(_decodeBase64(PFFFT_WASM_BASE64));
-    const instance = await WebAssembly.instantiate(module, imports);
-    // The glue's export map (wasmExports[...]): d memory, e __wasm_call_ctors,
-    // f pffft_aligned_malloc, k pffft_new_setup, p pffft_transform_ordered.
-    const e = instance.exports as Record<string, unknown>;
-    memory = e.d as WebAssembly.Memory;
-    (e.e as () => void)();
-    return {
-      memory,
-      alignedMalloc: e.f as _Pffft["alignedMalloc"],
-      newSetup: e.k as _Pffft["newSetup"],
-      transformOrdered: e.p as _Pffft["transformOrdered"],
-    };
-  } catch {
-    // No WebAssembly SIMD (or no WebAssembly at all): callers use fft.js.
-    return null;
-  }
+      b: (requested: number) => {
+        const missing = (requested >>> 0) - memory().buffer.byteLength;
+        if (missing <= 0) return 1;
+        try {
+          memory().grow(Math.ceil(missing / 65536));
+          return 1;
+        } catch {
+          return 0;
+        }
+      },
+      c: (dest: number, src: number, count: number) => {
+        new Uint8Array(memory().buffer).copyWithin(dest, src, src + count);
+      },
+    },
+  };
 }
 
-const _pffft: _Pffft | null = await _instantiate();
+/** Wraps an instance: calls its constructors and names the exports by role. */
+function _wrap(
+  instance: WebAssembly.Instance,
+  onMemory: (memory: WebAssembly.Memory) => void,
+): _Pffft {
+  // The glue's export map (wasmExports[...]): d memory, e __wasm_call_ctors,
+  // f pffft_aligned_malloc, k pffft_new_setup, p pffft_transform_ordered.
+  const e = instance.exports as Record<string, unknown>;
+  const memory = e.d as WebAssembly.Memory;
+  onMemory(memory); // before the constructors, which may already call the imports
+  (e.e as () => void)();
+  return {
+    memory,
+    alignedMalloc: e.f as _Pffft["alignedMalloc"],
+    newSetup: e.k as _Pffft["newSetup"],
+    transformOrdered: e.p as _Pffft["transformOrdered"],
+  };
+}
+
+/**
+ * The module, instantiated on first use. Synchronously, so that importing this file never
+ * waits (a top-level await here delayed module workers' message handlers, and messages sent
+ * to them meanwhile were lost). Where synchronous compilation is refused (a browser's main
+ * thread, for modules over 4 KB) it compiles in the background and fft.js serves until then;
+ * where WebAssembly SIMD is missing it stays unavailable.
+ */
+let _pffft: _Pffft | null | undefined;
+
+function _load(): _Pffft | null {
+  if (_pffft !== undefined) return _pffft;
+  let memory: WebAssembly.Memory | null = null;
+  const imports = _imports(() => memory!);
+  const bytes = _decodeBase64(PFFFT_WASM_BASE64);
+  try {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+    _pffft = _wrap(instance, (m) => memory = m);
+  } catch (error) {
+    _pffft = null;
+    if (error instanceof RangeError) {
+      // Synchronous compilation refused: try again in the background.
+      WebAssembly.instantiate(bytes, imports).then(
+        (result) => {
+          _pffft = _wrap(result.instance, (m) => memory = m);
+        },
+        () => {},
+      );
+    }
+  }
+  return _pffft;
+}
 
 /** Whether PFFFT loaded (WebAssembly SIMD available). */
 export function pffftAvailable(): boolean {
-  return _pffft !== null;
+  return _load() !== null;
 }
 
 /** Complex lengths PFFFT supports: multiples of 16 whose other factors are 2, 3 and 5. */
@@ -111,6 +140,7 @@ export function pffftSupports(n: number): boolean {
 export class PffftComplex {
   /** The transform length N. */
   readonly size: number;
+  #pffft: _Pffft;
   #setup: number;
   #input: number;
   #output: number;
@@ -118,7 +148,8 @@ export class PffftComplex {
   #view: Float32Array;
 
   constructor(size: number) {
-    if (_pffft === null) {
+    const pffft = _load();
+    if (pffft === null) {
       throw new Error("Cannot use PFFFT as WebAssembly SIMD must be available: it is not");
     }
     if (!pffftSupports(size)) {
@@ -128,14 +159,15 @@ export class PffftComplex {
       );
     }
     this.size = size;
-    this.#setup = _pffft.newSetup(size, 1);
-    this.#input = _pffft.alignedMalloc(8 * size);
-    this.#output = _pffft.alignedMalloc(8 * size);
-    this.#work = _pffft.alignedMalloc(8 * size);
+    this.#pffft = pffft;
+    this.#setup = pffft.newSetup(size, 1);
+    this.#input = pffft.alignedMalloc(8 * size);
+    this.#output = pffft.alignedMalloc(8 * size);
+    this.#work = pffft.alignedMalloc(8 * size);
     if (this.#setup === 0 || this.#input === 0 || this.#output === 0 || this.#work === 0) {
       throw new RangeError(`Cannot plan a PFFFT transform of length ${size}: out of memory`);
     }
-    this.#view = new Float32Array(_pffft.memory.buffer);
+    this.#view = new Float32Array(pffft.memory.buffer);
   }
 
   /** The plan's input buffer in WebAssembly memory: 2N float32 values to fill before {@linkcode run}. */
@@ -150,7 +182,7 @@ export class PffftComplex {
 
   /** Transforms {@linkcode input} into {@linkcode output}. */
   run(): void {
-    _pffft!.transformOrdered(this.#setup, this.#input, this.#output, this.#work, 0);
+    this.#pffft.transformOrdered(this.#setup, this.#input, this.#output, this.#work, 0);
   }
 
   /** Forward DFT of `input` (2N values) into `output` (2N values), through the buffers. */
@@ -164,7 +196,7 @@ export class PffftComplex {
 
   /** A float32 view of the whole memory, renewed when memory growth replaced the buffer. */
   #fresh(): Float32Array {
-    const buffer = _pffft!.memory.buffer;
+    const buffer = this.#pffft.memory.buffer;
     if (this.#view.buffer !== buffer) this.#view = new Float32Array(buffer);
     return this.#view;
   }
