@@ -214,10 +214,12 @@ function _kernel(s: number): number {
 /**
  * The kernel's Fourier transform at xi (cycles per grid point): the integral of
  * kernel(s) cos(2 pi s xi) over s, with s = (_W / 2) sin(theta), by the trapezoidal rule
- * (the integrand in theta is smooth and vanishes like exp(-beta) at the ends).
+ * (the integrand in theta is smooth and vanishes like exp(-beta) at the ends, so the rule
+ * converges fast: 100 steps agree with 400 to 2e-14 relative, 50 to 8e-14). Few steps
+ * matter because a fresh worker runs this in V8's interpreter before anything is optimised.
  */
 function _kernelFt(xi: number): number {
-  const steps = 400;
+  const steps = 100;
   const h = Math.PI / 2 / steps;
   let sum = 0;
   for (let i = 0; i <= steps; i++) {
@@ -237,7 +239,12 @@ function _nufftPlan(): _Plan {
     const window = hann(n);
     const gain = 2 / Math.sqrt(n);
     const weight = new Float64Array(n);
-    for (let i = 0; i < n; i++) weight[i] = (gain * window[i]) / _kernelFt((i - _CENTRE) / _M);
+    // The transform is even in xi: samples _CENTRE - j and _CENTRE + j share one value.
+    for (let j = 0; j <= _CENTRE; j++) {
+      const ft = _kernelFt(j / _M);
+      weight[_CENTRE - j] = (gain * window[_CENTRE - j]) / ft;
+      weight[_CENTRE + j] = (gain * window[_CENTRE + j]) / ft;
+    }
     const f = logSpectrogramFrequencies();
     const first = new Int32Array(rows);
     const mirror = new Int32Array(rows);
