@@ -5,6 +5,7 @@
  * @module
  */
 import type { SecondOrderSections } from "./filter_design.ts";
+import { biquadPairKernel } from "./biquad_pair_wasm.ts";
 
 function _checkSos(sos: SecondOrderSections, caller: string): void {
   if (sos.length === 0 || sos.some((row) => row.length !== 6)) {
@@ -154,16 +155,8 @@ function _cascade4Backwards(c: Float64Array, z: Float64Array, x: Float64Array): 
  */
 export function sosfiltfilt(sos: SecondOrderSections, x: ArrayLike<number>): Float64Array {
   _checkSos(sos, "sosfiltfilt");
-  const zeroB2 = sos.filter((row) => row[2] === 0).length;
-  const zeroA2 = sos.filter((row) => row[5] === 0).length;
-  const edge = 3 * (2 * sos.length + 1 - Math.min(zeroB2, zeroA2));
   const n = x.length;
-  if (n <= edge) {
-    throw new RangeError(
-      `Cannot filter forwards and backwards as the signal must be longer than the padding ` +
-        `of ${edge} samples: current value is ${n}`,
-    );
-  }
+  const edge = _padLength(sos, n);
   // Odd extension: 2 x[0] - x[edge..1] before, 2 x[n-1] - x[n-2..n-1-edge] after.
   const ext = new Float64Array(n + 2 * edge);
   for (let i = 0; i < edge; i++) ext[i] = 2 * x[0] - x[edge - i];
@@ -173,4 +166,112 @@ export function sosfiltfilt(sos: SecondOrderSections, x: ArrayLike<number>): Flo
   sosfiltInPlace(sos, ext, { zi, ziScale: ext[0] });
   sosfiltInPlace(sos, ext, { zi, ziScale: ext[ext.length - 1], backwards: true });
   return ext.subarray(edge, edge + n);
+}
+
+/** scipy's sosfiltfilt padding: 3 * (2 * sections + 1), less for trailing zero coefficients. */
+function _padLength(sos: SecondOrderSections, n: number): number {
+  const zeroB2 = sos.filter((row) => row[2] === 0).length;
+  const zeroA2 = sos.filter((row) => row[5] === 0).length;
+  const edge = 3 * (2 * sos.length + 1 - Math.min(zeroB2, zeroA2));
+  if (n <= edge) {
+    throw new RangeError(
+      `Cannot filter forwards and backwards as the signal must be longer than the padding ` +
+        `of ${edge} samples: current value is ${n}`,
+    );
+  }
+  return edge;
+}
+
+/** Where the pair kernel's parameters and data live in its memory (bytes). */
+const _PARAMS = 0;
+const _DATA = 512;
+
+/**
+ * {@linkcode sosfiltfilt} of each channel, bit-identical to filtering them one by one, but
+ * two channels at a time (of equal length) in the lanes of the WebAssembly SIMD kernel of
+ * biquad_pair_wasm.ts where that is available (about 2x faster); else one by one.
+ *
+ * @example
+ * ```ts
+ * import { sosfiltfilt, sosfiltfiltChannels } from "./sosfiltfilt.ts";
+ * const sos = [[0.2, 0.3, 0.1, 1, -0.4, 0.1]];
+ * const a = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i));
+ * const b = a.map((v) => 2 * v + 1);
+ * const [ya, yb] = sosfiltfiltChannels(sos, [a, b]);
+ * console.assert(ya.every((v, i) => v === sosfiltfilt(sos, a)[i]));
+ * console.assert(yb.every((v, i) => v === sosfiltfilt(sos, b)[i]));
+ * ```
+ */
+export function sosfiltfiltChannels(
+  sos: SecondOrderSections,
+  channels: readonly ArrayLike<number>[],
+): Float64Array[] {
+  _checkSos(sos, "sosfiltfiltChannels");
+  const kernel = biquadPairKernel();
+  const out: Float64Array[] = [];
+  let c = 0;
+  for (; kernel !== null && c + 1 < channels.length; c += 2) {
+    const a = channels[c], b = channels[c + 1];
+    if (a.length !== b.length) {
+      out.push(sosfiltfilt(sos, a), sosfiltfilt(sos, b));
+      continue;
+    }
+    out.push(..._pairFiltfilt(kernel, sos, a, b));
+  }
+  for (; c < channels.length; c++) out.push(sosfiltfilt(sos, channels[c]));
+  return out;
+}
+
+/** sosfiltfilt of two equal-length channels in the pair kernel (see sosfiltfiltChannels). */
+function _pairFiltfilt(
+  kernel: NonNullable<ReturnType<typeof biquadPairKernel>>,
+  sos: SecondOrderSections,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): [Float64Array, Float64Array] {
+  const n = a.length;
+  const edge = _padLength(sos, n);
+  const m = n + 2 * edge;
+  const bytes = _DATA + 16 * m;
+  const { memory } = kernel;
+  if (memory.buffer.byteLength < bytes) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  }
+  const heap = new Float64Array(memory.buffer);
+  const d0 = _DATA / 8;
+  // The odd extension of each channel, interleaved [a, b] per sample (as sosfiltfilt pads).
+  for (const [x, lane] of [[a, 0], [b, 1]] as const) {
+    const at = d0 + lane;
+    for (let i = 0; i < edge; i++) heap[at + 2 * i] = 2 * x[0] - x[edge - i];
+    for (let i = 0; i < n; i++) heap[at + 2 * (edge + i)] = x[i];
+    for (let i = 0; i < edge; i++) heap[at + 2 * (edge + n + i)] = 2 * x[n - 1] - x[n - 2 - i];
+  }
+  const zi = sosfiltZi(sos);
+  for (const backwards of [false, true]) {
+    const first = backwards ? d0 + 2 * (m - 1) : d0;
+    const scaleA = heap[first], scaleB = heap[first + 1];
+    // Sections in groups of four, as sosfiltInPlace; missing ones are identities.
+    for (let s0 = 0; s0 < sos.length; s0 += 4) {
+      const p0 = _PARAMS / 8, z0 = p0 + kernel.statesOffset / 8;
+      for (let j = 0; j < 4; j++) {
+        const row = sos[s0 + j] ?? [1, 0, 0, 1, 0, 0];
+        [row[0], row[1], row[2], row[4], row[5]].forEach((value, k) => {
+          heap[p0 + 2 * (5 * j + k)] = value; // both lanes
+          heap[p0 + 2 * (5 * j + k) + 1] = value;
+        });
+        const real = s0 + j < sos.length;
+        heap[z0 + 4 * j] = real ? zi[2 * (s0 + j)] * scaleA : 0;
+        heap[z0 + 4 * j + 1] = real ? zi[2 * (s0 + j)] * scaleB : 0;
+        heap[z0 + 4 * j + 2] = real ? zi[2 * (s0 + j) + 1] * scaleA : 0;
+        heap[z0 + 4 * j + 3] = real ? zi[2 * (s0 + j) + 1] * scaleB : 0;
+      }
+      kernel.cascade4x2(8 * first, m, backwards ? -16 : 16, _PARAMS);
+    }
+  }
+  const ya = new Float64Array(n), yb = new Float64Array(n);
+  for (let i = 0, k = d0 + 2 * edge; i < n; i++, k += 2) {
+    ya[i] = heap[k];
+    yb[i] = heap[k + 1];
+  }
+  return [ya, yb];
 }
