@@ -50,16 +50,15 @@ export function decimate(
   signalShape(signal, "decimate");
   _checkFactor(q, "the factor q", "decimate");
   const sos = cheby1Sos({ order: options.order ?? 8, rippleDb: 0.05, cutoff: 0.8 / q });
-  // Zero phase: all channels at once (two at a time in WebAssembly SIMD; the same values).
-  const zeroPhase = options.zeroPhase ?? true ? sosfiltfiltChannels(sos, signal) : null;
-  return signal.map((channel, c) => {
-    let filtered: Float64Array;
-    if (zeroPhase !== null) filtered = zeroPhase[c];
-    else {
-      // scipy's zero_phase=False: sosfilt from zero state.
-      filtered = Float64Array.from(channel);
-      sosfiltInPlace(sos, filtered);
-    }
+  if (options.zeroPhase ?? true) {
+    // All channels at once (two at a time in WebAssembly SIMD; the same values), keeping
+    // every q-th sample.
+    return sosfiltfiltChannels(sos, signal, { every: q }).map((y) => Float32Array.from(y));
+  }
+  return signal.map((channel) => {
+    // scipy's zero_phase=False: sosfilt from zero state.
+    const filtered = Float64Array.from(channel);
+    sosfiltInPlace(sos, filtered);
     const out = new Float32Array(Math.ceil(channel.length / q));
     for (let i = 0; i < out.length; i++) out[i] = filtered[i * q];
     return out;

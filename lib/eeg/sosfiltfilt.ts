@@ -205,20 +205,39 @@ const _DATA = 512;
 export function sosfiltfiltChannels(
   sos: SecondOrderSections,
   channels: readonly ArrayLike<number>[],
+  options: {
+    /** Keep samples 0, every, 2 every, ... only (decimation's pick). Default 1: all. */
+    every?: number;
+  } = {},
 ): Float64Array[] {
   _checkSos(sos, "sosfiltfiltChannels");
+  const every = options.every ?? 1;
+  if (!Number.isInteger(every) || every < 1) {
+    throw new RangeError(
+      `Cannot filter as every must be a positive integer: current value is ${every}`,
+    );
+  }
+  const single = (x: ArrayLike<number>) => _pick(sosfiltfilt(sos, x), every);
   const kernel = biquadPairKernel();
   const out: Float64Array[] = [];
   let c = 0;
   for (; kernel !== null && c + 1 < channels.length; c += 2) {
     const a = channels[c], b = channels[c + 1];
     if (a.length !== b.length) {
-      out.push(sosfiltfilt(sos, a), sosfiltfilt(sos, b));
+      out.push(single(a), single(b));
       continue;
     }
-    out.push(..._pairFiltfilt(kernel, sos, a, b));
+    out.push(..._pairFiltfilt(kernel, sos, a, b, every));
   }
-  for (; c < channels.length; c++) out.push(sosfiltfilt(sos, channels[c]));
+  for (; c < channels.length; c++) out.push(single(channels[c]));
+  return out;
+}
+
+/** Samples 0, every, 2 every, ... of `x` (x itself when every is 1). */
+function _pick(x: Float64Array, every: number): Float64Array {
+  if (every === 1) return x;
+  const out = new Float64Array(Math.ceil(x.length / every));
+  for (let i = 0; i < out.length; i++) out[i] = x[i * every];
   return out;
 }
 
@@ -228,6 +247,7 @@ function _pairFiltfilt(
   sos: SecondOrderSections,
   a: ArrayLike<number>,
   b: ArrayLike<number>,
+  every: number,
 ): [Float64Array, Float64Array] {
   const n = a.length;
   const edge = _padLength(sos, n);
@@ -268,8 +288,9 @@ function _pairFiltfilt(
       kernel.cascade4x2(8 * first, m, backwards ? -16 : 16, _PARAMS);
     }
   }
-  const ya = new Float64Array(n), yb = new Float64Array(n);
-  for (let i = 0, k = d0 + 2 * edge; i < n; i++, k += 2) {
+  const kept = Math.ceil(n / every);
+  const ya = new Float64Array(kept), yb = new Float64Array(kept);
+  for (let i = 0, k = d0 + 2 * edge; i < kept; i++, k += 2 * every) {
     ya[i] = heap[k];
     yb[i] = heap[k + 1];
   }

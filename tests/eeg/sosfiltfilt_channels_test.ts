@@ -21,6 +21,12 @@ Deno.test("sosfiltfiltChannels equals sosfiltfilt channel by channel, bit for bi
       signal.forEach((x, c) => {
         assert.deepEqual(got[c], sosfiltfilt(sos, x), `order ${order}, lengths ${lengths}, ${c}`);
       });
+      // Keeping every 4th sample keeps exactly those samples.
+      const picked = sosfiltfiltChannels(sos, signal, { every: 4 });
+      signal.forEach((x, c) => {
+        const full = sosfiltfilt(sos, x);
+        assert.deepEqual(picked[c], full.filter((_, i) => i % 4 === 0), `every 4, ${c}`);
+      });
     }
   }
 });
