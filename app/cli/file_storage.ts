@@ -43,6 +43,11 @@ export class FileStorage implements Storage {
   /** The base directory. */
   readonly location: string;
   #sync: boolean;
+  /**
+   * Parent folders this storage has already made: a dataset writes hundreds of files into
+   * one folder, and a mkdir per file was a tenth of preprocessing's main-thread time.
+   */
+  #madeParents = new Set<string>();
 
   constructor(baseDir: string, options: FileStorageOptions = {}) {
     if (typeof baseDir !== "string" || baseDir === "") {
@@ -79,10 +84,23 @@ export class FileStorage implements Storage {
     const target = this.resolve(key);
     await this.#makeParents(key);
     const temp = `${target}.tmp-${_randomHex()}`;
+    if (!this.#sync && (data instanceof Uint8Array || data instanceof ArrayBuffer)) {
+      // Bytes in memory and no fsync: one write op plus the rename (open, write and close
+      // as separate ops cost the preprocess main thread about 0.5 s per 430 files).
+      const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+      try {
+        await this.#inParent(key, () => Deno.writeFile(temp, bytes, { createNew: true }));
+        await Deno.rename(temp, target);
+      } catch (error) {
+        await Deno.remove(temp).catch(() => {});
+        throw this.#translate(error, "write", key);
+      }
+      return;
+    }
     let file: Deno.FsFile | undefined;
     let sourceFailed = false;
     try {
-      file = await Deno.open(temp, { write: true, createNew: true });
+      file = await this.#inParent(key, () => Deno.open(temp, { write: true, createNew: true }));
       const chunks = byteChunks(data);
       while (true) {
         let next: IteratorResult<Uint8Array>;
@@ -117,7 +135,10 @@ export class FileStorage implements Storage {
     await this.#makeParents(key);
     let file: Deno.FsFile | undefined;
     try {
-      file = await Deno.open(this.resolve(key), { read: true, append: true, create: true });
+      file = await this.#inParent(
+        key,
+        () => Deno.open(this.resolve(key), { read: true, append: true, create: true }),
+      );
       // A torn last line (a crash mid-append) gets its "\n" so new lines stay separate.
       const size = (await file.stat()).size;
       let prefix = "";
@@ -178,13 +199,30 @@ export class FileStorage implements Storage {
     }
   }
 
+  /**
+   * Runs `create` (which makes a file beside `key`); if its folder is missing although this
+   * storage made it earlier (removed meanwhile), makes the folder again and retries once.
+   */
+  async #inParent<T>(key: string, create: () => Promise<T>): Promise<T> {
+    try {
+      return await create();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      this.#madeParents.delete(parentStoragePath(key));
+      await this.#makeParents(key);
+      return await create();
+    }
+  }
+
   async #makeParents(key: string): Promise<void> {
     const parent = parentStoragePath(key);
+    if (this.#madeParents.has(parent)) return;
     try {
       await Deno.mkdir(this.resolve(parent), { recursive: true });
     } catch (error) {
       throw this.#translate(error, "write", key);
     }
+    this.#madeParents.add(parent);
   }
 
   /** Maps Deno's file-system errors onto the storage contract's errors. */

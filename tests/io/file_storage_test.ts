@@ -35,6 +35,22 @@ Deno.test("file storage: a successful write leaves no temporary file", async () 
   });
 });
 
+Deno.test("file storage: writes without fsync are atomic too, and remake a removed folder", async () => {
+  await withTempDir(async (dir) => {
+    for (const sync of [true, false]) {
+      const storage = new FileStorage(`${dir}/${sync}`, { sync });
+      await storage.writeBytes("images/a.png", Uint8Array.of(1, 2));
+      await storage.writeBytes("images/a.png", Uint8Array.of(3).buffer);
+      assert.deepEqual(await rawNames(`${dir}/${sync}/images`), ["a.png"]);
+      assert.deepEqual(await Deno.readFile(`${dir}/${sync}/images/a.png`), Uint8Array.of(3));
+      // The folder goes away between two writes: the next write makes it again.
+      await Deno.remove(`${dir}/${sync}/images`, { recursive: true });
+      await storage.writeBytes("images/b.png", Uint8Array.of(4));
+      assert.deepEqual(await rawNames(`${dir}/${sync}/images`), ["b.png"]);
+    }
+  });
+});
+
 Deno.test("file storage: a source that throws mid-way removes its temporary file", async () => {
   await withTempDir(async (dir) => {
     const storage = new FileStorage(dir);
