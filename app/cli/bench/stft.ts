@@ -2,8 +2,9 @@
  * Figure: the STFT of real EEG, 19 channels x 90,000 samples at 500 Hz (the first 19 EEG
  * channels of the eegmat recording Subject00_1, in volts, first 90,000 samples; the
  * first 180 s), hann window, frame 256, hop 64, scipy's other defaults: our CPU path
- * (`stft`, fft.js, float64 arithmetic) and the tfjs path (`stftGpu`, framing + DFT as one
- * matrix product) on each tfjs backend but the plain-JS cpu one, each vs
+ * (`stft`: PFFFT in WebAssembly SIMD, single precision; fft.js where PFFFT is missing) and
+ * the tfjs path (`stftGpu`, framing + DFT as one matrix product) on each tfjs backend but
+ * the plain-JS cpu one, each vs
  * `scipy.signal.stft` on the same samples. Milliseconds per transform, input arrays in
  * memory to results in memory (the tfjs rows include the upload and the read-back).
  *
@@ -15,6 +16,7 @@ import { readEdf, voltsPerUnit } from "../../../lib/eeg/edf/mod.ts";
 import { stft } from "../../../lib/eeg/stft.ts";
 import { stftGpu } from "../../../lib/eeg/stft_gpu.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
+import { pffftAvailable } from "../../../lib/eeg/pffft.ts";
 import { eegmatFile } from "./edf_read.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
@@ -86,13 +88,19 @@ export const stftFigure: BenchFigure = {
         notes: [peer.ok ? undefined : peer.note],
       });
 
-    ctx.log("stft: ours, CPU (fft.js, float64)");
+    ctx.log(`stft: ours, CPU (${pffftAvailable() ? "PFFFT, WebAssembly SIMD" : "fft.js"})`);
     // V8 optimises after a few calls: warm up as scipy does.
     const cpuSeconds = await timeMedian(() => {
       stft(signal, options);
       return Promise.resolve();
     }, { warmup: 3, repeats });
-    rows.push(row(`stft_19x90000_cpu`, cpuSeconds * 1e3, "cpu (lib/eeg stft, fft.js)"));
+    rows.push(
+      row(
+        `stft_19x90000_cpu`,
+        cpuSeconds * 1e3,
+        `cpu (lib/eeg stft, ${pffftAvailable() ? "PFFFT wasm SIMD" : "fft.js"})`,
+      ),
+    );
 
     for (const backend of ctx.backends) {
       if (backend === "cpu") {
