@@ -145,7 +145,8 @@ export class PffftComplex {
   #input: number;
   #output: number;
   #work: number;
-  #view: Float32Array;
+  #inView: Float32Array;
+  #outView: Float32Array;
 
   constructor(size: number) {
     const pffft = _load();
@@ -167,17 +168,20 @@ export class PffftComplex {
     if (this.#setup === 0 || this.#input === 0 || this.#output === 0 || this.#work === 0) {
       throw new RangeError(`Cannot plan a PFFFT transform of length ${size}: out of memory`);
     }
-    this.#view = new Float32Array(pffft.memory.buffer);
+    this.#inView = this.#outView = new Float32Array(0); // set by #refresh()
+    this.#refresh();
   }
 
   /** The plan's input buffer in WebAssembly memory: 2N float32 values to fill before {@linkcode run}. */
   get input(): Float32Array {
-    return this.#fresh().subarray(this.#input >> 2, (this.#input >> 2) + 2 * this.size);
+    this.#refresh();
+    return this.#inView;
   }
 
   /** The plan's output buffer: 2N float32 values, valid after {@linkcode run}. */
   get output(): Float32Array {
-    return this.#fresh().subarray(this.#output >> 2, (this.#output >> 2) + 2 * this.size);
+    this.#refresh();
+    return this.#outView;
   }
 
   /** Transforms {@linkcode input} into {@linkcode output}. */
@@ -185,19 +189,36 @@ export class PffftComplex {
     this.#pffft.transformOrdered(this.#setup, this.#input, this.#output, this.#work, 0);
   }
 
-  /** Forward DFT of `input` (2N values) into `output` (2N values), through the buffers. */
+  /**
+   * Forward DFT of `input` (2N values) into `output` (2N values): float64 to float32 and
+   * back by native typed-array copies, the transform in single precision.
+   */
   transform(output: Float64Array, input: Float64Array): void {
-    const inBuffer = this.input;
-    for (let i = 0; i < inBuffer.length; i++) inBuffer[i] = input[i];
+    this.#refresh();
+    this.#inView.set(input);
     this.run();
-    const outBuffer = this.output;
-    for (let i = 0; i < outBuffer.length; i++) output[i] = outBuffer[i];
+    output.set(this.#outView);
   }
 
-  /** A float32 view of the whole memory, renewed when memory growth replaced the buffer. */
-  #fresh(): Float32Array {
-    const buffer = this.#pffft.memory.buffer;
-    if (this.#view.buffer !== buffer) this.#view = new Float32Array(buffer);
-    return this.#view;
+  /** Renews the buffer views when memory growth (a later plan's allocation) replaced it. */
+  #refresh(): void {
+    if (this.#inView.buffer === this.#pffft.memory.buffer) return;
+    const heap = new Float32Array(this.#pffft.memory.buffer);
+    this.#inView = heap.subarray(this.#input >> 2, (this.#input >> 2) + 2 * this.size);
+    this.#outView = heap.subarray(this.#output >> 2, (this.#output >> 2) + 2 * this.size);
   }
+}
+
+/** Plans by length, shared by every caller (their WebAssembly memory is never freed). */
+const _plans = new Map<number, PffftComplex>();
+
+/**
+ * The shared plan for complex length `n`, or null where PFFFT is unavailable or does not
+ * support `n` (callers then use fft.js).
+ */
+export function pffftPlan(n: number): PffftComplex | null {
+  if (!pffftAvailable() || !pffftSupports(n)) return null;
+  let plan = _plans.get(n);
+  if (plan === undefined) _plans.set(n, plan = new PffftComplex(n));
+  return plan;
 }

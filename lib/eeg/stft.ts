@@ -6,7 +6,7 @@
  */
 import { type ChannelSignal, signalShape, type Spectrogram } from "./channel_signal.ts";
 import { Fft } from "./fft.ts";
-import { pffftAvailable, PffftComplex, pffftSupports } from "./pffft.ts";
+import { pffftPlan } from "./pffft.ts";
 import { planStft, type StftOptions } from "./stft_params.ts";
 
 export type { StftOptions } from "./stft_params.ts";
@@ -48,14 +48,9 @@ export function stft(signal: ChannelSignal, options: StftOptions = {}): StftResu
   const { hop, fftLength: n, bins, frames } = plan;
   const fft = new Fft(n);
   // Single-precision PFFFT where it supports the length (the result is float32 anyway).
-  const pffft = pffftAvailable() && pffftSupports(n) ? _pffftPlan(n) : null;
-  const pffftIn = pffft?.input, pffftOut = pffft?.output;
-  const forward = (input: Float64Array, output: Float64Array) => {
-    if (pffft === null) return fft.forward(input, output);
-    pffftIn!.set(input);
-    pffft.run();
-    output.set(pffftOut!);
-  };
+  const pffft = pffftPlan(n);
+  const forward = (input: Float64Array, output: Float64Array) =>
+    pffft === null ? fft.forward(input, output) : pffft.transform(output, input);
   // The scaling is linear: fold it into the window.
   const window = plan.window.map((w) => w * plan.scale);
   const re = new Float32Array(channels * bins * frames);
@@ -162,13 +157,4 @@ function _copySingle(
     blockRe[offset + k] = spectrum[2 * k];
     blockIm[offset + k] = spectrum[2 * k + 1];
   }
-}
-
-/** PFFFT plans by length (their WebAssembly memory is never freed: one per length). */
-const _pffftPlans = new Map<number, PffftComplex>();
-
-function _pffftPlan(n: number): PffftComplex {
-  let plan = _pffftPlans.get(n);
-  if (plan === undefined) _pffftPlans.set(n, plan = new PffftComplex(n));
-  return plan;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import FFTJS from "fft.js";
-import { pffftAvailable, PffftComplex, pffftSupports } from "../../lib/eeg/pffft.ts";
+import { pffftAvailable, PffftComplex, pffftPlan, pffftSupports } from "../../lib/eeg/pffft.ts";
 import { PFFFT_WASM_BASE64, PFFFT_WASM_VERSION } from "../../lib/eeg/_pffft_wasm.ts";
 import { encodeBase64 } from "./_base64.ts";
 import { Rng } from "../../lib/runtime/rng.ts";
@@ -56,4 +56,10 @@ Deno.test("PFFFT lengths: multiples of 16 with factors 2, 3, 5; others are refus
     () => new PffftComplex(511),
     /length must be a multiple of 16.*current value is 511/,
   );
+});
+
+Deno.test("pffftPlan shares one plan per length and is null where PFFFT cannot serve", () => {
+  assert.equal(pffftPlan(1024), pffftPlan(1024));
+  assert.notEqual(pffftPlan(256), null);
+  assert.equal(pffftPlan(511), null);
 });
