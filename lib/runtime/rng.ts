@@ -118,9 +118,12 @@ export class Rng {
     return items;
   }
 
-  /** A seed for tfjs initialisers and ops that take one (a non-negative int32). */
+  /**
+   * A seed for tfjs initialisers and ops that take one: a positive int32. Never 0, which
+   * tfjs's random ops read as "no seed" (a different draw on every run).
+   */
   seed(): number {
-    return this.uint32() >>> 1;
+    return (this.uint32() >>> 1) || 1;
   }
 
   /**
