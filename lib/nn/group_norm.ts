@@ -27,6 +27,12 @@ export interface GroupNormArgs {
  * (population) one, as in PyTorch's `nn.GroupNorm`; with `groups: 1` this is layer norm
  * over all of (H, W, C).
  */
+/**
+ * The name of the fused GroupNorm kernel (registered for wasm by lib/runtime/wasm_kernels;
+ * kept as a string here so lib/nn does not depend on the runtime).
+ */
+const _FUSED_KERNEL = "WorkbenchGroupNorm";
+
 export class GroupNorm extends tf.layers.Layer {
   /** The name under which the class is registered for serialisation. */
   static className = "GroupNorm";
@@ -73,6 +79,16 @@ export class GroupNorm extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs; // [B, ...S, C]
+      // One fused kernel where the backend has it (wasm; lib/runtime/wasm_kernels): the
+      // composition below costs about ten kernels forwards and twenty backwards.
+      if (tf.getKernel(_FUSED_KERNEL, tf.getBackend()) !== undefined) {
+        const [y] = tf.engine().runKernel(
+          _FUSED_KERNEL,
+          { x, gamma: this.#gamma!.read(), beta: this.#beta!.read() },
+          { groups: this.groups, epsilon: this.epsilon },
+        ) as tf.Tensor[];
+        return y;
+      }
       const shape = x.shape;
       const channels = shape[shape.length - 1];
       const spatial = shape.slice(1, -1).reduce((a, b) => a * b, 1);

@@ -1,6 +1,7 @@
 /**
  * Kernels that tfjs's wasm backend lacks for training, registered through tfjs's kernel
- * registry. One kernel per file; each is tested against the cpu backend.
+ * registry, and a fused GroupNorm (forward and gradient) that lib/nn/group_norm.ts uses
+ * where it is registered. One kernel per file; each is tested against the cpu backend.
  *
  * Still missing on wasm (not used by our models): DepthwiseConv2dNativeBackpropFilter/
  * Input, FFT/IFFT and complex ops. tfjs itself computes conv2d filter gradients only for
@@ -11,11 +12,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputWasmConfig } from "./conv2d_backprop_input.ts";
+import { groupNormGradConfig, groupNormGradWasmConfig, groupNormWasmConfig } from "./group_norm.ts";
 
 /** Kernels wasm lacks, and wasm kernels we replace because ours are much faster. */
 const _KERNELS: tf.KernelConfig[] = [
   conv2dBackpropFilterWasmConfig,
   conv2dBackpropInputWasmConfig,
+  groupNormWasmConfig,
+  groupNormGradWasmConfig,
 ];
 
 /** Registers our wasm training kernels (idempotent; replaces tfjs-wasm's own where listed). */
@@ -25,5 +29,9 @@ export function registerWasmTrainingKernels(): void {
     if (current?.kernelFunc === config.kernelFunc) continue;
     if (current !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
     tf.registerKernel(config);
+  }
+  // The fused GroupNorm's gradient (one per kernel name, whatever the backend).
+  if (tf.getGradient(groupNormGradConfig.kernelName) === undefined) {
+    tf.registerGradient(groupNormGradConfig);
   }
 }
