@@ -1,7 +1,6 @@
 /**
- * Private helpers for our wasm kernels: calling the wasm backend's own kernels, and a few
- * memory moves done directly on the wasm heap (memcpy-speed `copyWithin`), which are much
- * faster than tfjs-wasm's generic Slice/StridedSlice index loops for contiguous data.
+ * Private helpers for our wasm kernels: calling the wasm backend's own kernels, collecting
+ * their intermediates, and small moves done directly on the wasm heap.
  *
  * @module
  */
@@ -12,10 +11,6 @@ export interface WasmBackend extends tf.KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  getMemoryOffset(dataId: object): number;
-  // Private members of BackendWasm used by aliasRows/releaseAlias (tfjs 4.22 is frozen).
-  dataIdMap: { get(dataId: object): { id: number } | undefined; delete(dataId: object): void };
-  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 /** Runs one of the wasm backend's registered kernels on TensorInfos. */
@@ -57,57 +52,6 @@ export class Scratch {
     for (const info of this.#items) this.backend.disposeData(info.dataId);
     this.#items = [];
   }
-}
-
-/**
- * Rows [start, start + count) of a row-major 2-D float32 tensor [rows, cols], copied with
- * one memcpy; rows past the end read as zeros.
- */
-export function copyRows(
-  backend: WasmBackend,
-  x: tf.TensorInfo,
-  start: number,
-  count: number,
-): tf.TensorInfo {
-  const [rows, cols] = x.shape;
-  const out = backend.makeOutput([count, cols], "float32");
-  // Views after makeOutput: allocation may have grown (and detached) the heap.
-  const src = backend.typedArrayFromHeap(x);
-  const dst = backend.typedArrayFromHeap(out);
-  const available = Math.max(0, Math.min(count, rows - start));
-  dst.set(src.subarray(start * cols, (start + available) * cols));
-  if (available < count) dst.fill(0, available * cols);
-  return out;
-}
-
-/**
- * A [1, count, cols] tensor that VIEWS rows [start, start + count) of a row-major 2-D
- * float32 tensor in place (no copy). The caller must keep `x` alive while the view is in
- * use, make sure the rows exist, and release the view with {@linkcode releaseAlias}
- * (never disposeData, which would free memory the view does not own).
- */
-export function aliasRows(
-  backend: WasmBackend,
-  x: tf.TensorInfo,
-  start: number,
-  count: number,
-): tf.TensorInfo {
-  const [rows, cols] = x.shape;
-  if (start < 0 || start + count > rows) {
-    throw new RangeError(
-      `Cannot alias rows ${start}..${start + count} as the tensor has ${rows} rows`,
-    );
-  }
-  const offset = backend.getMemoryOffset(x.dataId) + start * cols * 4;
-  return backend.makeOutput([1, count, cols], "float32", offset);
-}
-
-/** Unregisters a view made by {@linkcode aliasRows} without freeing the memory it views. */
-export function releaseAlias(backend: WasmBackend, view: tf.TensorInfo): void {
-  const data = backend.dataIdMap.get(view.dataId);
-  if (data === undefined) return;
-  backend.wasm.tfjs.disposeData(data.id); // also drops XNNPACK operators cached for it
-  backend.dataIdMap.delete(view.dataId);
 }
 
 /**

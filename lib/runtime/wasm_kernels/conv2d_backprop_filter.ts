@@ -7,19 +7,23 @@
  *   dW[i, j, c, o] = sum_{b, y, x} Xp[b, y + i, x + j, c] · G[b, y, x, o]
  *
  * where Xp is the zero-padded input and G is dY spread onto Xp's grid (dY[b, oy, ox] at
- * y = oy·s, x = ox·s, zeros elsewhere). Flattening both over (b, y, x) into n rows turns
- * the shift (i, j) into a row offset i·Wp + j, so each kernel tap is one contiguous row
- * window of Xp (viewed in place, not gathered) and one matrix product:
+ * y = oy·s, x = ox·s, zeros elsewhere). Flattening both over (b, y, x) into n positions
+ * turns the shift (i, j) into an offset i·Wp + j, so with Xp stored channel-major
+ * (XpT [Cin, rows]) each tap's rows are Cin contiguous runs of n values, and
  *
- *   dW[i, j]^T = G^T [Cout, n] · Xp[off .. off + n) [n, Cin]
+ *   dW[i, j] [Cin, Cout] = XpT[:, off .. off + n) [Cin, n] · G [n, Cout]
  *
- * G^T is formed once (one transpose of dY); every product then takes the wasm backend's
- * fast non-transposed BatchMatMul path (its transposeA path is several times slower).
+ * Taps are stacked into A [taps·Cin, n] (memcpys) in groups that fit a byte budget, one
+ * BatchMatMul per group. G is the same right-hand operand for every group, so the wasm
+ * backend (XNNPACK) packs it once; an operand that changes per product (as a per-tap view
+ * of Xp on the right did) is repacked every time, which cost more than the products. The
+ * padding, transposes and spreading are single passes over the wasm heap here: tfjs-wasm's
+ * PadV2 and Transpose move one value at a time (about 2.5 s for one 16x256x256x32 layer).
  *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { aliasRows, releaseAlias, Scratch, spreadByStride, type WasmBackend } from "./_wasm_ops.ts";
+import { Scratch, type WasmBackend } from "./_wasm_ops.ts";
 
 interface _Attrs {
   strides: number | [number, number];
@@ -59,125 +63,131 @@ export function conv2dBackpropFilterWasm(
   const n = b * hp * wp;
   const scratch = new Scratch(backend);
   try {
-    // Xp: [B+1, Hp, Wp, Cin] -> [n + Hp·Wp, Cin]. Padding beyond the input is zeros; the
-    // extra all-zero image keeps every shifted row window inside the buffer.
-    const xp = scratch.run("PadV2", { x }, {
-      paddings: [[0, 1], [top, hp - h - top], [left, wp - w - left], [0, 0]],
-      constantValue: 0,
-    });
-    const xFlat = scratch.run("Reshape", { x: xp }, { shape: [n + hp * wp, cin] });
-
-    if (cin <= _STACKED_TAPS_MAX_CIN && cin * kh * kw * n * 4 <= _STACKED_TAPS_BYTES) {
-      return _stackedTaps(scratch, dy, xFlat, { kh, kw, wp, hp, sh, sw, cin, cout, b, n });
-    }
-    // G^T: dY [B, OH, OW, Cout] -> [Cout, B, OH, OW] -> spread and padded -> [1, Cout, n].
-    const dyT = scratch.run("Transpose", { x: dy }, { perm: [3, 0, 1, 2] });
-    const planes = scratch.run("Reshape", { x: dyT }, { shape: [cout * b, oh, ow, 1] });
-    let spread = spreadByStride(scratch, planes, sh, sw); // [Cout·B, OH·sh, OW·sw, 1]
-    const [, spreadH, spreadW] = spread.shape;
-    if (spreadH > hp || spreadW > wp) {
-      // Stride larger than the kernel: rows past the last sample are zeros; drop them.
-      spread = scratch.run("Slice", { x: spread }, {
-        begin: [0, 0, 0, 0],
-        size: [cout * b, Math.min(spreadH, hp), Math.min(spreadW, wp), 1],
-      });
-    }
-    const grid = scratch.run("PadV2", { x: spread }, {
-      paddings: [[0, 0], [0, hp - spread.shape[1]], [0, wp - spread.shape[2]], [0, 0]],
-      constantValue: 0,
-    });
-    const gT = scratch.run("Reshape", { x: grid }, { shape: [1, cout, n] });
-
+    // XpT: [Cin, rows], rows = (B + 1)·Hp·Wp; the extra all-zero image keeps every
+    // shifted window inside the buffer.
+    const xT = scratch.keep(_paddedChannelMajor(backend, x, { b, h, w, cin, hp, wp, top, left }));
+    const rows = (b + 1) * hp * wp;
+    const g = scratch.keep(_spreadGrid(backend, dy, { b, oh, ow, cout, hp, wp, sh, sw })); // [1, n, Cout]
+    const taps = kh * kw;
+    const perGroup = Math.max(1, Math.floor(_GROUP_BYTES / (4 * cin * n)));
     const parts: tf.TensorInfo[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        // Rows off .. off + n of Xp, viewed in place: no copy.
-        const window = aliasRows(backend, xFlat, i * wp + j, n); // [1, n, Cin]
-        try {
-          // [1, Cout, Cin] = G^T · window
-          parts.push(scratch.run("BatchMatMul", { a: gT, b: window }, {
-            transposeA: false,
-            transposeB: false,
-          }));
-        } finally {
-          releaseAlias(backend, window);
+    for (let t0 = 0; t0 < taps; t0 += perGroup) {
+      const count = Math.min(perGroup, taps - t0);
+      const a = scratch.keep(backend.makeOutput([1, count * cin, n], "float32"));
+      // Views after makeOutput: allocation may have grown (and detached) the heap.
+      const src = backend.typedArrayFromHeap(xT);
+      const dst = backend.typedArrayFromHeap(a);
+      for (let t = 0; t < count; t++) {
+        const tap = t0 + t, off = Math.floor(tap / kw) * wp + (tap % kw);
+        for (let c = 0; c < cin; c++) {
+          const from = c * rows + off;
+          dst.set(src.subarray(from, from + n), (t * cin + c) * n);
         }
       }
+      // [1, count·Cin, Cout], rows in [KH, KW, Cin] order.
+      parts.push(scratch.run("BatchMatMul", { a, b: g }, { transposeA: false, transposeB: false }));
+      scratch.free(a);
     }
-    const stacked = parts.length === 1 ? parts[0] : scratch.run("Concat", parts, { axis: 0 });
-    const swapped = scratch.run("Transpose", { x: stacked }, { perm: [0, 2, 1] });
-    return _reshapeOut(backend, swapped, [kh, kw, cin, cout]);
+    const stacked = parts.length === 1 ? parts[0] : scratch.run("Concat", parts, { axis: 1 });
+    return _reshapeOut(backend, stacked, [kh, kw, cin, cout]);
   } finally {
     scratch.dispose();
   }
 }
 
 /**
- * The path for few input channels (the stem convolution on 1-channel spectrograms): all
- * KH·KW·Cin shifted rows of channel-major Xp stacked into A [KH·KW·Cin, n] (one memcpy
- * each), then one product dW = A · G with G = dY spread on Xp's grid in its natural
- * [n, Cout] layout, so dY is never transposed. Used when A fits in _STACKED_TAPS_BYTES.
+ * XpT [Cin, (B + 1)·Hp·Wp]: x zero-padded (at rows top.., columns left.. of each padded
+ * image, plus one all-zero image after the last) and stored channel-major, in one pass.
  */
-function _stackedTaps(
-  scratch: Scratch,
-  dy: tf.TensorInfo,
-  xFlat: tf.TensorInfo,
+function _paddedChannelMajor(
+  backend: WasmBackend,
+  x: tf.TensorInfo,
   d: {
-    kh: number;
-    kw: number;
-    wp: number;
-    hp: number;
-    sh: number;
-    sw: number;
-    cin: number;
-    cout: number;
     b: number;
-    n: number;
+    h: number;
+    w: number;
+    cin: number;
+    hp: number;
+    wp: number;
+    top: number;
+    left: number;
   },
 ): tf.TensorInfo {
-  const backend = scratch.backend;
-  // Channel-major Xp: [Cin, rows]; for Cin = 1 the layout is already channel-major.
-  const rows = xFlat.shape[0];
-  const xT = d.cin === 1 ? xFlat : scratch.run("Transpose", { x: xFlat }, { perm: [1, 0] }); // [Cin, rows]
-  const taps = d.kh * d.kw * d.cin;
-  const a = scratch.keep(backend.makeOutput([1, taps, d.n], "float32"));
-  const src = backend.typedArrayFromHeap(xT);
-  const dst = backend.typedArrayFromHeap(a);
-  for (let i = 0; i < d.kh; i++) {
-    for (let j = 0; j < d.kw; j++) {
-      const off = i * d.wp + j;
-      for (let c = 0; c < d.cin; c++) {
-        const row = (i * d.kw + j) * d.cin + c; // [KH, KW, Cin] order
-        const start = c * rows + off;
-        dst.set(src.subarray(start, start + d.n), row * d.n);
+  const rows = (d.b + 1) * d.hp * d.wp, cin = d.cin;
+  const out = backend.makeOutput([cin, rows], "float32");
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(out);
+  dst.fill(0);
+  if (cin === 1) {
+    for (let i = 0; i < d.b; i++) {
+      for (let y = 0; y < d.h; y++) {
+        const from = (i * d.h + y) * d.w;
+        dst.set(src.subarray(from, from + d.w), (i * d.hp + d.top + y) * d.wp + d.left);
+      }
+    }
+    return out;
+  }
+  for (let i = 0; i < d.b; i++) {
+    for (let y = 0; y < d.h; y++) {
+      for (let xx = 0; xx < d.w; xx++) {
+        const from = ((i * d.h + y) * d.w + xx) * cin;
+        const to = (i * d.hp + d.top + y) * d.wp + d.left + xx;
+        for (let c = 0; c < cin; c++) dst[c * rows + to] = src[from + c];
       }
     }
   }
-  // G: dY spread by the strides, padded to Xp's grid: [B, Hp, Wp, Cout] -> [1, n, Cout].
-  let spread = spreadByStride(scratch, dy, d.sh, d.sw);
-  if (spread.shape[1] > d.hp || spread.shape[2] > d.wp) {
-    spread = scratch.run("Slice", { x: spread }, {
-      begin: [0, 0, 0, 0],
-      size: [d.b, Math.min(spread.shape[1], d.hp), Math.min(spread.shape[2], d.wp), d.cout],
-    });
-  }
-  const grid = scratch.run("PadV2", { x: spread }, {
-    paddings: [[0, 0], [0, d.hp - spread.shape[1]], [0, d.wp - spread.shape[2]], [0, 0]],
-    constantValue: 0,
-  });
-  const g = scratch.run("Reshape", { x: grid }, { shape: [1, d.n, d.cout] });
-  const product = scratch.run("BatchMatMul", { a, b: g }, { transposeA: false, transposeB: false });
-  return _reshapeOut(backend, product, [d.kh, d.kw, d.cin, d.cout]);
+  return out;
 }
 
 /**
- * Stacked taps pay a transpose of Xp per call; with many input channels that costs more
- * than the per-tap products save, so only few-channel inputs (spectrogram stems) use it.
+ * G [1, n, Cout]: dY [B, OH, OW, Cout] spread by the strides onto the padded grid, dY[b, oy,
+ * ox] at grid position (b, oy · sh, ox · sw) (positions past the grid dropped), zeros
+ * elsewhere. Runs of Cout values are copied whole.
  */
-const _STACKED_TAPS_MAX_CIN = 4;
+function _spreadGrid(
+  backend: WasmBackend,
+  dy: tf.TensorInfo,
+  d: {
+    b: number;
+    oh: number;
+    ow: number;
+    cout: number;
+    hp: number;
+    wp: number;
+    sh: number;
+    sw: number;
+  },
+): tf.TensorInfo {
+  const n = d.b * d.hp * d.wp, cout = d.cout;
+  const out = backend.makeOutput([1, n, cout], "float32");
+  const src = backend.typedArrayFromHeap(dy);
+  const dst = backend.typedArrayFromHeap(out);
+  dst.fill(0);
+  const rows = Math.min(d.oh, Math.ceil(d.hp / d.sh));
+  const cols = Math.min(d.ow, Math.ceil(d.wp / d.sw));
+  for (let i = 0; i < d.b; i++) {
+    for (let oy = 0; oy < rows; oy++) {
+      const rowFrom = (i * d.oh + oy) * d.ow * cout;
+      const rowTo = (i * d.hp + oy * d.sh) * d.wp * cout;
+      if (d.sw === 1) {
+        // Stride 1 across: the whole row of cols positions is one run.
+        dst.set(src.subarray(rowFrom, rowFrom + cols * cout), rowTo);
+        continue;
+      }
+      for (let ox = 0; ox < cols; ox++) {
+        const from = rowFrom + ox * cout, to = rowTo + ox * d.sw * cout;
+        for (let o = 0; o < cout; o++) dst[to + o] = src[from + o];
+      }
+    }
+  }
+  return out;
+}
 
-/** Largest stacked-taps matrix (bytes) before falling back to per-tap products. */
-const _STACKED_TAPS_BYTES = 256 * 1024 * 1024;
+/**
+ * Bytes of stacked taps A per product: small inputs stack all taps into one product, a
+ * 16x256x256x32 layer one tap per product.
+ */
+const _GROUP_BYTES = 256 * 1024 * 1024;
 
 /** Reshape shares the buffer (ref-counted), so the result outlives the scratch dispose. */
 function _reshapeOut(backend: WasmBackend, x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
