@@ -13,6 +13,13 @@ export interface WasmBackend extends tf.KernelBackend {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
 }
 
+/** What tfjs passes a kernel function (the backend is the wasm one for our kernels). */
+export interface WasmKernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
 /** Runs one of the wasm backend's registered kernels on TensorInfos. */
 export function runWasmKernel(
   name: string,

@@ -23,7 +23,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { Scratch, type WasmBackend } from "./_wasm_ops.ts";
+import { Scratch, type WasmBackend, type WasmKernelArgs } from "./_wasm_ops.ts";
 
 interface _Attrs {
   strides: number | [number, number];
@@ -35,7 +35,7 @@ interface _Attrs {
 
 /** The kernel function registered for ("Conv2DBackpropFilter", "wasm"). */
 export function conv2dBackpropFilterWasm(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: WasmKernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };

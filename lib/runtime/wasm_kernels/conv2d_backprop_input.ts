@@ -15,7 +15,13 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import { flipFilter, Scratch, spreadByStride, type WasmBackend } from "./_wasm_ops.ts";
+import {
+  flipFilter,
+  Scratch,
+  spreadByStride,
+  type WasmBackend,
+  type WasmKernelArgs,
+} from "./_wasm_ops.ts";
 
 interface _Attrs {
   strides: number | [number, number];
@@ -27,7 +33,7 @@ interface _Attrs {
 
 /** The kernel function registered for ("Conv2DBackpropInput", "wasm"). */
 export function conv2dBackpropInputWasm(
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+  args: WasmKernelArgs,
 ): tf.TensorInfo {
   const backend = args.backend as WasmBackend;
   const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };

@@ -14,7 +14,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend } from "./_wasm_ops.ts";
+import type { WasmBackend, WasmKernelArgs } from "./_wasm_ops.ts";
 
 /** The fused op: inputs x, gamma [C], beta [C]; outputs y, mean [B, G], rstd [B, G]. */
 export const GROUP_NORM_KERNEL = "WorkbenchGroupNorm";
@@ -37,11 +37,7 @@ function _dims(shape: number[], groups: number) {
 }
 
 function _groupNorm(
-  { inputs, backend, attrs }: {
-    inputs: tf.NamedTensorInfoMap;
-    backend: unknown;
-    attrs?: tf.NamedAttrMap;
-  },
+  { inputs, backend, attrs }: WasmKernelArgs,
 ): tf.TensorInfo[] {
   const wasm = backend as WasmBackend;
   const { x, gamma, beta } = inputs as Record<"x" | "gamma" | "beta", tf.TensorInfo>;
@@ -91,11 +87,7 @@ function _groupNorm(
 }
 
 function _groupNormGrad(
-  { inputs, backend, attrs }: {
-    inputs: tf.NamedTensorInfoMap;
-    backend: unknown;
-    attrs?: tf.NamedAttrMap;
-  },
+  { inputs, backend, attrs }: WasmKernelArgs,
 ): tf.TensorInfo[] {
   const wasm = backend as WasmBackend;
   const { dy, x, mean, rstd, gamma } = inputs as Record<
