@@ -8,4 +8,5 @@
  * @module
  */
 export * from "./group_norm.ts";
+export * from "./input_conv2d.ts";
 export * from "./seeded_dropout.ts";

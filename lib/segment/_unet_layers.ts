@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { groupNorm } from "../nn/group_norm.ts";
+import { inputConv2d } from "../nn/input_conv2d.ts";
 import { Rng } from "../runtime/rng.ts";
 
 /** Normalisation after each convolution. */
@@ -40,6 +41,11 @@ export interface ConvSpec {
   init?: "he" | "glorot";
   /** A stride-2 transposed convolution (the "transposed" decoder) instead of a conv. */
   transposed?: boolean;
+  /**
+   * The model's first convolution, applied to the input image: an InputConv2D, which spares
+   * training the unused gradient for the image (no bias, no activation).
+   */
+  input?: boolean;
 }
 
 /**
@@ -72,6 +78,16 @@ export class UnetLayers {
         : tf.initializers.heNormal({ seed }),
       biasInitializer: "zeros" as const,
     };
+    if (spec.input) {
+      if (args.useBias || spec.activation !== undefined || spec.transposed) {
+        throw new Error(
+          `Error in UnetLayers.conv "${name}": an input conv has no bias or activation`,
+        );
+      }
+      const { filters, kernelSize, strides, padding, kernelInitializer } = args;
+      return inputConv2d({ name, filters, kernelSize, strides, padding, kernelInitializer })
+        .apply(x) as tf.SymbolicTensor;
+    }
     const layer = spec.transposed ? tf.layers.conv2dTranspose(args) : tf.layers.conv2d(args);
     return layer.apply(x) as tf.SymbolicTensor;
   }

@@ -77,6 +77,7 @@ export function buildResnetEncoder(
     filters: widths[0],
     kernel: 7,
     strides: 2,
+    input: true,
   });
   let x = tf.layers.maxPooling2d({
     name: "encoder_stem_pool",
