@@ -21,18 +21,18 @@ export interface GroupNormArgs {
 }
 
 /**
+ * The name of the fused GroupNorm kernel (registered for wasm by lib/runtime/wasm_kernels;
+ * kept as a string here so lib/nn does not depend on the runtime).
+ */
+const _FUSED_KERNEL = "WorkbenchGroupNorm";
+
+/**
  * Normalises channels-last inputs (`[B, ..., C]`, e.g. `[B, H, W, C]` or `[B, T, C]`) over
  * the spatial axes and the channels of each group, per example, then scales and shifts
  * each channel by learned `gamma` (init 1) and `beta` (init 0). The variance is the biased
  * (population) one, as in PyTorch's `nn.GroupNorm`; with `groups: 1` this is layer norm
  * over all of (H, W, C).
  */
-/**
- * The name of the fused GroupNorm kernel (registered for wasm by lib/runtime/wasm_kernels;
- * kept as a string here so lib/nn does not depend on the runtime).
- */
-const _FUSED_KERNEL = "WorkbenchGroupNorm";
-
 export class GroupNorm extends tf.layers.Layer {
   /** The name under which the class is registered for serialisation. */
   static className = "GroupNorm";
