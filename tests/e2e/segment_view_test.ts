@@ -212,8 +212,12 @@ Deno.test({
         assert.equal(await page.getByTestId("backend").textContent(), "cpu");
         assert.equal(await page.getByTestId("segment-error").isVisible(), false);
         // The Segment view was hidden, not closed: it still shows its last run's error.
+        // (isVisible does not wait; the click's re-render may land a moment later.)
         await page.getByTestId("tab-segment").click({ timeout: TIMEOUT.page });
-        assert.equal(await page.getByTestId("segment-error").isVisible(), true);
+        await page.getByTestId("segment-error").waitFor({
+          state: "visible",
+          timeout: TIMEOUT.page,
+        });
       });
 
       await t.step("no request left the page's origin", () => {
