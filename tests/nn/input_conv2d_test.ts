@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { inputConv2d } from "../../lib/nn/input_conv2d.ts";
 import { initBackend } from "../../lib/runtime/mod.ts";
 import { assertAllClose } from "../_support/assert_close.ts";
+import { reloadModel } from "../_support/reload_model.ts";
 
 for (const [strides, padding] of [[1, "same"], [2, "same"], [2, "valid"]] as const) {
   Deno.test(`InputConv2D equals tf.layers.conv2d (stride ${strides}, ${padding}): output and kernel gradient`, async () => {
@@ -59,14 +60,7 @@ Deno.test("a model with an InputConv2D survives a save/load round trip", async (
       }),
     ],
   });
-  const saved: tf.io.ModelArtifacts[] = [];
-  await model.save(tf.io.withSaveHandler((artifacts) => {
-    saved.push(artifacts);
-    return Promise.resolve({
-      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
-    });
-  }));
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved[0]));
+  const loaded = await reloadModel(model);
   const x = tf.randomNormal([1, 6, 6, 1], 0, 1, "float32", 3);
   const [a, b] = [model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor];
   assert.deepEqual(await a.data(), await b.data());

@@ -10,6 +10,7 @@ import { buildUnet, resolveUnetOptions, type UnetOptions } from "../../lib/segme
 import { bceDiceLoss } from "../../lib/segment/losses.ts";
 import { assertNoTensorLeaks, initBackend, Rng } from "../../lib/runtime/mod.ts";
 import { assertAllClose } from "../_support/assert_close.ts";
+import { reloadModel } from "../_support/reload_model.ts";
 
 interface Quantised {
   shape: number[];
@@ -147,14 +148,7 @@ Deno.test("unet: save and load through tf.io reproduce the predictions", async (
     const model = buildUnet({ ...TINY, norm, seed: 5, decoder: "transposed" });
     const { x } = disks(2, 32, 1);
     const before = model.predict(x) as tf.Tensor;
-    let artifacts: tf.io.ModelArtifacts | undefined;
-    await model.save(tf.io.withSaveHandler((a) => {
-      artifacts = a;
-      return Promise.resolve({
-        modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
-      });
-    }));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const loaded = await reloadModel(model);
     const after = loaded.predict(x) as tf.Tensor;
     assert.deepEqual(Array.from(await after.data()), Array.from(await before.data()));
     assert.deepEqual(loaded.layers.map((l) => l.name), model.layers.map((l) => l.name));

@@ -7,6 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { upsampleNearest2x, upsampleNearest2xLayer } from "../../lib/segment/upsample_nearest.ts";
 import { assertNoTensorLeaks, initBackend, Rng } from "../../lib/runtime/mod.ts";
 import { assertAllClose } from "../_support/assert_close.ts";
+import { reloadModel } from "../_support/reload_model.ts";
 
 const SHAPE: [number, number, number, number] = [3, 5, 4, 2]; // [B, H, W, C]
 
@@ -80,14 +81,7 @@ Deno.test("upsampleNearest2x: the layer saves and loads", async () => {
   const input = tf.input({ shape: [3, 3, 2] });
   const output = upsampleNearest2xLayer({ name: "up" }).apply(input) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(tf.io.withSaveHandler((a) => {
-    artifacts = a;
-    return Promise.resolve({
-      modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" },
-    });
-  }));
-  const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
+  const loaded = await reloadModel(model);
   assert.equal(loaded.getLayer("up").getClassName(), "UpsampleNearest2x");
   const x = tf.range(0, 18).reshape([1, 3, 3, 2]);
   const y = loaded.predict(x) as tf.Tensor;
