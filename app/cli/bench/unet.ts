@@ -11,6 +11,9 @@
  * A train step is what a training loop does per batch: `tf.variableGrads` of BCE + soft
  * Dice (lib/segment/losses.ts), `AdamW.applyGradients` (lr 1e-3, weight decay 0.01), then
  * read the loss. Inference is `model.predict` of 4 tiles, then read the probabilities.
+ * On the CPU backends the train step is also timed with `train.data_parallel` (each batch
+ * split between this thread and a gradient worker, lib/train/data_parallel.ts): the second
+ * core's share, as the PyTorch peer uses two threads.
  *
  * @module
  */
@@ -19,6 +22,8 @@ import { buildUnet } from "../../../lib/segment/unet.ts";
 import { bceDiceLoss } from "../../../lib/segment/losses.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
+import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
+import { createGradientWorker } from "../gradient_worker.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _SIZE = 256;
@@ -52,10 +57,15 @@ function _batch(rng: Rng, batch: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
   };
 }
 
-/** Median train-step seconds per batch size and forward seconds, on the current backend. */
+/**
+ * Median train-step seconds per batch size and forward seconds, on the current backend;
+ * with `parallel`, the train steps split each batch with a gradient worker and the forward
+ * pass is not timed (NaN).
+ */
 async function _time(
   widths: readonly number[],
   repeats: number,
+  options: { parallel?: boolean } = {},
 ): Promise<{ train: Record<number, number>; forward: number }> {
   const model = buildUnet({
     inputSize: _SIZE,
@@ -67,21 +77,39 @@ async function _time(
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new AdamW(params, { learningRate: 1e-3, weightDecay: 0.01 });
   const rng = new Rng(1);
+  // The loss of the single-thread step (bceDiceLoss's default, a batch-wide Dice ratio);
+  // split in two, that ratio becomes the mean of the halves' ratios: the same work.
+  const parallel = options.parallel
+    ? new DataParallelGradients({
+      model,
+      objective: { kind: "mask", loss: "bce_dice", lossOptions: {} },
+      createWorker: createGradientWorker,
+      backend: tf.getBackend() as "wasm",
+    })
+    : undefined;
   try {
+    await parallel?.ready();
     const train: Record<number, number> = {};
+    let step = 0;
     for (const batchSize of _TRAIN_BATCHES) {
       const batch = _batch(rng, batchSize);
       train[batchSize] = await timeMedian(async () => {
-        const { value, grads } = tf.variableGrads(() => {
-          const pred = model.apply(batch.x, { training: true }) as tf.Tensor; // [B, S, S, 1]
-          return bceDiceLoss(pred, batch.y);
-        }, params);
+        const { value, grads } = parallel
+          ? await parallel.compute({ x: batch.x, y: batch.y, targets: {} }, step++).then((r) => {
+            tf.dispose(Object.values(r.perTask));
+            return r;
+          })
+          : tf.variableGrads(() => {
+            const pred = model.apply(batch.x, { training: true }) as tf.Tensor; // [B, S, S, 1]
+            return bceDiceLoss(pred, batch.y);
+          }, params);
         optimizer.applyGradients(grads);
         await value.data(); // sync point, as the training loop's log read
         tf.dispose([value, ...Object.values(grads)]);
       }, { warmup: 1, repeats });
       tf.dispose([batch.x, batch.y]);
     }
+    if (parallel) return { train, forward: NaN };
     const tiles = _batch(rng, _FORWARD_BATCH);
     const forward = await timeMedian(async () => {
       const out = model.predict(tiles.x) as tf.Tensor;
@@ -91,6 +119,7 @@ async function _time(
     tf.dispose([tiles.x, tiles.y]);
     return { train, forward };
   } finally {
+    parallel?.dispose();
     optimizer.dispose();
     model.dispose();
   }
@@ -127,18 +156,33 @@ export const unetFigure: BenchFigure = {
         ctx.log(`unet ${size.name}: ${backend}`);
         await initBackend({ backend: backend as "wasm" | "webgpu" });
         const seconds = await _time(size.widths, repeats);
-        for (const batch of _TRAIN_BATCHES) {
-          const peerSeconds = peer.ok ? Number(peer.value[`train_seconds_b${batch}`]) : null;
-          rows.push(benchRow({
-            name: `unet_${size.name}_train_b${batch}_${backend}`,
-            unit: "samples/s",
-            value: batch / seconds.train[batch],
-            peer: peerName,
-            peerValue: peerSeconds === null ? null : batch / peerSeconds,
-            backend,
-            machine: ctx.machine,
-            notes: [peerNote],
-          }));
+        const parallel = backend === "webgpu"
+          ? null
+          : await _time(size.widths, repeats, { parallel: true });
+        for (
+          const [kind, train] of [
+            ["train", seconds.train],
+            ...(parallel ? [["train_parallel", parallel.train] as const] : []),
+          ] as const
+        ) {
+          for (const batch of _TRAIN_BATCHES) {
+            const peerSeconds = peer.ok ? Number(peer.value[`train_seconds_b${batch}`]) : null;
+            rows.push(benchRow({
+              name: `unet_${size.name}_${kind}_b${batch}_${backend}`,
+              unit: "samples/s",
+              value: batch / train[batch],
+              peer: peerName,
+              peerValue: peerSeconds === null ? null : batch / peerSeconds,
+              backend,
+              machine: ctx.machine,
+              notes: [
+                peerNote,
+                kind === "train_parallel"
+                  ? "train.data_parallel: each batch split between the main thread and one worker"
+                  : undefined,
+              ],
+            }));
+          }
         }
         rows.push(benchRow({
           name: `unet_${size.name}_forward_b${_FORWARD_BATCH}_${backend}`,

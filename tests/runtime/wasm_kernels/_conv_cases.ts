@@ -23,6 +23,9 @@ export const CONV_CASES: ConvCase[] = [
   { x: [2, 10, 9, 3], filter: [2, 2, 3, 4], strides: 3, pad: "same" }, // stride > kernel
   { x: [2, 11, 9, 8], filter: [3, 3, 8, 5], strides: 2, pad: "same" }, // per-tap path
   { x: [4, 32, 32, 16], filter: [3, 3, 16, 32], strides: 1, pad: "same" },
+  // Many chunks of positions, with a short last one; a 7x7 stride-2 stem.
+  { x: [4, 80, 90, 3], filter: [7, 7, 3, 16], strides: 2, pad: "same" },
+  { x: [2, 70, 50, 5], filter: [3, 3, 5, 64], strides: 1, pad: "same" },
 ];
 
 /**
