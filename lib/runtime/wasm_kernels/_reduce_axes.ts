@@ -25,16 +25,19 @@ export interface MiddleReduction {
  */
 export function middleReduction(
   shape: readonly number[],
-  axis: number | number[],
+  axis: number | number[] | null | undefined,
   keepDims: boolean,
 ): MiddleReduction | null {
+  if (axis === null || axis === undefined) return null; // every axis: innermost
   const rank = shape.length;
   const axes = [
     ...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a))),
   ]
     .sort((a, b) => a - b);
   // Empty tensors keep tfjs's own conventions (its Mean of nothing is 0).
-  if (shape.includes(0) || axes.length === 0 || axes[0] < 0 || axes[axes.length - 1] >= rank) return null;
+  if (shape.includes(0) || axes.length === 0 || axes[0] < 0 || axes[axes.length - 1] >= rank) {
+    return null;
+  }
   for (let i = 1; i < axes.length; i++) if (axes[i] !== axes[i - 1] + 1) return null;
   const first = axes[0], last = axes[axes.length - 1];
   if (last === rank - 1) return null;

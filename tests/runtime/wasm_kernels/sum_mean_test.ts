@@ -5,7 +5,7 @@ import { middleReduction } from "../../../lib/runtime/wasm_kernels/_reduce_axes.
 import { assertAllClose } from "../../_support/assert_close.ts";
 
 /** Shapes and axes: leading and middle blocks (ours), innermost and split ones (tfjs-wasm's). */
-const CASES: { shape: number[]; axis: number | number[]; keepDims: boolean }[] = [
+const CASES: { shape: number[]; axis: number | number[] | null; keepDims: boolean }[] = [
   { shape: [4, 9, 7, 5], axis: [0, 1, 2], keepDims: false }, // a conv bias gradient
   { shape: [4, 9, 7, 5], axis: [1, 2], keepDims: false }, // global average pooling
   { shape: [4, 9, 7, 5], axis: [1, 2], keepDims: true },
@@ -16,13 +16,14 @@ const CASES: { shape: number[]; axis: number | number[]; keepDims: boolean }[] =
   { shape: [4, 9, 7, 5], axis: [0, 2], keepDims: false }, // not contiguous: tfjs-wasm
   { shape: [4, 9, 7, 5], axis: [0, 1, 2, 3], keepDims: true }, // all: tfjs-wasm
   { shape: [0, 3], axis: 0, keepDims: false }, // empty
+  { shape: [2, 4, 4, 3], axis: null, keepDims: false }, // every axis (tf.sum(x)): tfjs-wasm
 ];
 
 async function reduce(op: "sum" | "mean", c: (typeof CASES)[number], seed: number) {
   const rng = new Rng(seed);
   const size = c.shape.reduce((a, b) => a * b, 1);
   const x = tf.tensor(Float32Array.from({ length: size }, () => rng.normal()), c.shape);
-  const y = tf[op](x, c.axis, c.keepDims);
+  const y = tf[op](x, c.axis ?? undefined, c.keepDims);
   const out = { shape: y.shape, values: (await y.data()) as Float32Array };
   tf.dispose([x, y]);
   return out;
@@ -58,4 +59,5 @@ Deno.test("middleReduction takes only a contiguous block of axes with an axis af
   assert.equal(middleReduction([2, 3, 4, 5], [3], false), null);
   assert.equal(middleReduction([2, 3, 4, 5], [0, 2], false), null);
   assert.equal(middleReduction([2, 3, 4, 1], [1, 2], false), null); // inner of 1: innermost
+  assert.equal(middleReduction([2, 3, 4, 5], null, false), null); // every axis
 });
