@@ -20,7 +20,14 @@ import { multiTaskLoss } from "../../../lib/classify/losses.ts";
 import { setDropoutStep } from "../../../lib/nn/seeded_dropout.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
-import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
+import {
+  type BenchFigure,
+  type BenchRow,
+  benchRow,
+  PARALLEL_WARMUP,
+  runPeer,
+  timeMedian,
+} from "./harness.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 import { createGradientWorker } from "../gradient_worker.ts";
 
@@ -136,7 +143,7 @@ async function _time(
       optimizer.applyGradients(sum);
       await lastLoss!.data(); // GPU-CPU sync point, as the training loop's log read
       tf.dispose([lastLoss!, ...Object.values(sum)]);
-    }, { warmup: 1, repeats });
+    }, { warmup: parallel ? PARALLEL_WARMUP : 1, repeats });
     const forward = await timeMedian(async () => {
       const out = model.predict(x) as tf.Tensor;
       await out.data();

@@ -15,7 +15,14 @@ import { initBackend } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 import { createGradientWorker } from "../gradient_worker.ts";
-import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
+import {
+  type BenchFigure,
+  type BenchRow,
+  benchRow,
+  PARALLEL_WARMUP,
+  runPeer,
+  timeMedian,
+} from "./harness.ts";
 
 const _BATCH = 16;
 const _SIZE = 256;
@@ -83,7 +90,7 @@ async function _trainSeconds(
       optimizer.applyGradients(grads);
       await value.data(); // GPU-CPU sync point
       tf.dispose([value, ...Object.values(grads)]);
-    }, { warmup: 1, repeats });
+    }, { warmup: parallel ? PARALLEL_WARMUP : 1, repeats });
   } finally {
     parallel?.dispose();
     optimizer.dispose();

@@ -86,6 +86,13 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Warm-up steps of a data-parallel train step: the gradient worker runs our kernels' JS
+ * in V8's lower tiers for its first steps (measured on the U-Net w16: 920, 760, 550, then
+ * about 520 ms a shard), while a training run takes thousands of steps.
+ */
+export const PARALLEL_WARMUP = 3;
+
 /** Times `fn` `repeats` times after `warmup` calls; returns the median seconds. */
 export async function timeMedian(
   fn: () => Promise<void>,

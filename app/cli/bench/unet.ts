@@ -24,7 +24,14 @@ import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 import { createGradientWorker } from "../gradient_worker.ts";
-import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
+import {
+  type BenchFigure,
+  type BenchRow,
+  benchRow,
+  PARALLEL_WARMUP,
+  runPeer,
+  timeMedian,
+} from "./harness.ts";
 
 const _SIZE = 256;
 const _CHANNELS = 3;
@@ -106,7 +113,7 @@ async function _time(
         optimizer.applyGradients(grads);
         await value.data(); // sync point, as the training loop's log read
         tf.dispose([value, ...Object.values(grads)]);
-      }, { warmup: 1, repeats });
+      }, { warmup: parallel ? PARALLEL_WARMUP : 1, repeats });
       tf.dispose([batch.x, batch.y]);
     }
     if (parallel) return { train, forward: NaN };
