@@ -14,6 +14,7 @@ import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterWasmConfig } from "./conv2d_backprop_filter.ts";
 import { conv2dBackpropInputWasmConfig } from "./conv2d_backprop_input.ts";
 import { groupNormGradConfig, groupNormGradWasmConfig, groupNormWasmConfig } from "./group_norm.ts";
+import { maxPoolGradWasmConfig } from "./max_pool_grad.ts";
 import { meanWasm } from "./mean.ts";
 import { sumWasm } from "./sum.ts";
 
@@ -23,6 +24,7 @@ const _KERNELS: tf.KernelConfig[] = [
   conv2dBackpropInputWasmConfig,
   groupNormWasmConfig,
   groupNormGradWasmConfig,
+  maxPoolGradWasmConfig,
 ];
 
 /**
