@@ -12,6 +12,13 @@
  * where S is dY spread by the strides (dY at rows 0, s, 2s, ...). That is one forward
  * Conv2D, which the wasm backend runs through XNNPACK.
  *
+ * With strides, most of S is zeros, so the products are split by phase instead: the rows
+ * y with (y + top) mod sh = r only meet taps i = qi·sh + r, at dY row (y + top - i) / sh.
+ * Per phase (r, r') that is a stride-1 full correlation of the unspread dY with the
+ * sub-filter of those taps, whose rows u land at dX row u·sh + r - top; the phases fill
+ * dX between them. Same products as one stride-1 layer over dY: a quarter of the spread
+ * version's at stride 2.
+ *
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
@@ -54,6 +61,7 @@ export function conv2dBackpropInputWasm(
   const { inHeight: h, inWidth: w, filterHeight: kh, filterWidth: kw } = info;
   const { strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
+  if (sh > 1 || sw > 1) return _byPhase(backend, dy, filter, info);
   const scratch = new Scratch(backend);
   try {
     let spread = spreadByStride(scratch, dy, sh, sw); // [B, OH·sh, OW·sw, Cout]
@@ -92,6 +100,72 @@ export function conv2dBackpropInputWasm(
   } finally {
     scratch.dispose();
   }
+}
+
+/** The strided input gradient, phase by phase (see the module doc). */
+function _byPhase(
+  backend: WasmBackend,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const { batchSize: b, inHeight: h, inWidth: w, inChannels: cin, outChannels: cout } = info;
+  const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const out = backend.makeOutput([b, h, w, cin], "float32");
+  backend.typedArrayFromHeap(out).fill(0);
+  const conv = tf.getKernel("Conv2D", "wasm")!;
+  for (let ry = 0; ry < Math.min(sh, kh); ry++) {
+    for (let rx = 0; rx < Math.min(sw, kw); rx++) {
+      const ny = Math.ceil((kh - ry) / sh), nx = Math.ceil((kw - rx) / sw); // taps in phase
+      // Sub-filter of taps (qi·sh + ry, qj·sw + rx), rotated and with channels swapped:
+      // [ny, nx, Cout, Cin], [a, c2] = W[(ny-1-a)·sh + ry, (nx-1-c2)·sw + rx, c, o].
+      const sub = backend.makeOutput([ny, nx, cout, cin], "float32");
+      const wv = backend.typedArrayFromHeap(filter);
+      const sv = backend.typedArrayFromHeap(sub);
+      for (let a = 0; a < ny; a++) {
+        for (let a2 = 0; a2 < nx; a2++) {
+          const src = (((ny - 1 - a) * sh + ry) * kw + (nx - 1 - a2) * sw + rx) * cin * cout;
+          const dst = (a * nx + a2) * cout * cin;
+          for (let c = 0; c < cin; c++) {
+            for (let o = 0; o < cout; o++) sv[dst + o * cin + c] = wv[src + c * cout + o];
+          }
+        }
+      }
+      // z [B, OH + ny - 1, OW + nx - 1, Cin]: z[u, v] = sum dY[u - qi, v - qj] · W[tap].
+      const z = conv.kernelFunc({
+        inputs: { x: dy, filter: sub },
+        backend,
+        attrs: {
+          strides: [1, 1],
+          pad: [[0, 0], [ny - 1, ny - 1], [nx - 1, nx - 1], [0, 0]],
+          dataFormat: "NHWC",
+          dilations: [1, 1],
+          dimRoundingMode: undefined,
+        } as unknown as tf.NamedAttrMap,
+      }) as tf.TensorInfo;
+      const [, zh, zw] = z.shape;
+      const zv = backend.typedArrayFromHeap(z);
+      const dx = backend.typedArrayFromHeap(out);
+      // Row u of z is dX row u·sh + ry - top; column v is dX column v·sw + rx - left.
+      const v0 = Math.max(0, Math.ceil((left - rx) / sw));
+      const v1 = Math.min(zw, Math.floor((w - 1 + left - rx) / sw) + 1);
+      for (let i = 0; i < b; i++) {
+        for (let u = 0; u < zh; u++) {
+          const y = u * sh + ry - top;
+          if (y < 0 || y >= h) continue;
+          for (let v = v0; v < v1; v++) {
+            const from = ((i * zh + u) * zw + v) * cin;
+            const to = ((i * h + y) * w + v * sw + rx - left) * cin;
+            for (let c = 0; c < cin; c++) dx[to + c] = zv[from + c];
+          }
+        }
+      }
+      backend.disposeData(z.dataId);
+      backend.disposeData(sub.dataId);
+    }
+  }
+  return out;
 }
 
 /** Kernel config for tf.registerKernel (replaces tfjs-wasm's slower kernel). */
