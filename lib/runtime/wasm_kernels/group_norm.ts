@@ -6,7 +6,7 @@
  * Why: composed of tfjs ops, a GroupNorm costs about ten kernels forwards and twenty
  * backwards, each a full pass over the activation with its own allocation; in the U-Net's
  * training step that was about a sixth of the time. Fused, it is three passes forwards and
- * two backwards. Statistics are accumulated in float64 (tf.moments sums in float32).
+ * two backwards, with per-channel sums in the inner loops. Statistics are accumulated in float64 (tf.moments sums in float32).
  *
  * Layout: x is [B, ...spatial, C] with C = groups * (C / groups); statistics per example and
  * group over the spatial positions and the group's channels.
@@ -50,24 +50,31 @@ function _groupNorm(
   const xs = wasm.typedArrayFromHeap(x), g = wasm.typedArrayFromHeap(gamma);
   const bt = wasm.typedArrayFromHeap(beta), y = wasm.typedArrayFromHeap(yInfo);
   const meanOut = wasm.typedArrayFromHeap(meanInfo), rstdOut = wasm.typedArrayFromHeap(rstdInfo);
+  // Per-channel sums in the inner loops (no group lookup per value), folded into groups.
+  const chanSum = new Float64Array(channels), chanSq = new Float64Array(channels);
   const sums = new Float64Array(groups), mean = new Float64Array(groups);
+  const meanOfChan = new Float64Array(channels);
   const scale = new Float64Array(channels), shift = new Float64Array(channels);
-  const stride = spatial * channels;
   for (let b = 0; b < batch; b++) {
-    const start = b * stride, end = start + stride;
-    sums.fill(0);
-    for (let i = start, c = 0; i < end; i++) {
-      sums[groupOf[c]] += xs[i];
-      if (++c === channels) c = 0;
+    const start = b * spatial * channels;
+    chanSum.fill(0);
+    for (let p = 0, i = start; p < spatial; p++, i += channels) {
+      for (let c = 0; c < channels; c++) chanSum[c] += xs[i + c];
     }
+    sums.fill(0);
+    for (let c = 0; c < channels; c++) sums[groupOf[c]] += chanSum[c];
     for (let k = 0; k < groups; k++) mean[k] = sums[k] / count;
+    for (let c = 0; c < channels; c++) meanOfChan[c] = mean[groupOf[c]];
     // Variance as the mean squared deviation (two passes, as tf.moments).
-    sums.fill(0);
-    for (let i = start, c = 0; i < end; i++) {
-      const d = xs[i] - mean[groupOf[c]];
-      sums[groupOf[c]] += d * d;
-      if (++c === channels) c = 0;
+    chanSq.fill(0);
+    for (let p = 0, i = start; p < spatial; p++, i += channels) {
+      for (let c = 0; c < channels; c++) {
+        const d = xs[i + c] - meanOfChan[c];
+        chanSq[c] += d * d;
+      }
     }
+    sums.fill(0);
+    for (let c = 0; c < channels; c++) sums[groupOf[c]] += chanSq[c];
     for (let k = 0; k < groups; k++) {
       const rstd = 1 / Math.sqrt(sums[k] / count + epsilon);
       meanOut[b * groups + k] = mean[k];
@@ -76,11 +83,10 @@ function _groupNorm(
     }
     for (let c = 0; c < channels; c++) {
       scale[c] = sums[groupOf[c]] * g[c];
-      shift[c] = bt[c] - mean[groupOf[c]] * scale[c];
+      shift[c] = bt[c] - meanOfChan[c] * scale[c];
     }
-    for (let i = start, c = 0; i < end; i++) {
-      y[i] = xs[i] * scale[c] + shift[c];
-      if (++c === channels) c = 0;
+    for (let p = 0, i = start; p < spatial; p++, i += channels) {
+      for (let c = 0; c < channels; c++) y[i + c] = xs[i + c] * scale[c] + shift[c];
     }
   }
   return [yInfo, meanInfo, rstdInfo];
@@ -105,38 +111,47 @@ function _groupNormGrad(
   const dgammaOut = wasm.typedArrayFromHeap(dgammaInfo);
   const dbetaOut = wasm.typedArrayFromHeap(dbetaInfo);
   const dgamma = new Float64Array(channels), dbeta = new Float64Array(channels);
-  // Per group: sum of dxhat = dy gamma, and of dxhat * xhat.
+  // This example's per-channel sums of dy and dy * xhat: dgamma and dbeta add them up, and
+  // with dxhat = dy gamma the group sums of dxhat and dxhat * xhat are gamma-weighted sums
+  // of them, so the inner loop needs no group lookup.
+  const chanD = new Float64Array(channels), chanDX = new Float64Array(channels);
   const sumD = new Float64Array(groups), sumDX = new Float64Array(groups);
   const mu = new Float64Array(channels), rs = new Float64Array(channels);
-  const stride = spatial * channels;
+  const a = new Float64Array(channels), k0 = new Float64Array(channels);
+  const k1 = new Float64Array(channels);
   for (let b = 0; b < batch; b++) {
-    const start = b * stride, end = start + stride;
+    const start = b * spatial * channels;
     for (let c = 0; c < channels; c++) {
       mu[c] = means[b * groups + groupOf[c]];
       rs[c] = rstds[b * groups + groupOf[c]];
     }
+    chanD.fill(0);
+    chanDX.fill(0);
+    for (let p = 0, i = start; p < spatial; p++, i += channels) {
+      for (let c = 0; c < channels; c++) {
+        const d = dys[i + c];
+        chanD[c] += d;
+        chanDX[c] += d * (xs[i + c] - mu[c]) * rs[c];
+      }
+    }
     sumD.fill(0);
     sumDX.fill(0);
-    for (let i = start, c = 0; i < end; i++) {
-      const xhat = (xs[i] - mu[c]) * rs[c];
-      const d = dys[i];
-      dgamma[c] += d * xhat;
-      dbeta[c] += d;
-      const dxhat = d * g[c];
-      sumD[groupOf[c]] += dxhat;
-      sumDX[groupOf[c]] += dxhat * xhat;
-      if (++c === channels) c = 0;
+    for (let c = 0; c < channels; c++) {
+      dbeta[c] += chanD[c];
+      dgamma[c] += chanDX[c];
+      sumD[groupOf[c]] += g[c] * chanD[c];
+      sumDX[groupOf[c]] += g[c] * chanDX[c];
     }
-    for (let k = 0; k < groups; k++) {
-      sumD[k] /= count;
-      sumDX[k] /= count;
+    // dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), means over the group:
+    // per channel dx = a dy + k1 x + k0 with xhat = (x - mu) rstd.
+    for (let c = 0; c < channels; c++) {
+      const mD = sumD[groupOf[c]] / count, mDX = sumDX[groupOf[c]] / count;
+      a[c] = rs[c] * g[c];
+      k1[c] = -rs[c] * rs[c] * mDX;
+      k0[c] = -rs[c] * mD + rs[c] * rs[c] * mDX * mu[c];
     }
-    // dx = rstd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)), means over the group.
-    for (let i = start, c = 0; i < end; i++) {
-      const xhat = (xs[i] - mu[c]) * rs[c];
-      const k = groupOf[c];
-      dx[i] = rs[c] * (dys[i] * g[c] - sumD[k] - xhat * sumDX[k]);
-      if (++c === channels) c = 0;
+    for (let p = 0, i = start; p < spatial; p++, i += channels) {
+      for (let c = 0; c < channels; c++) dx[i + c] = a[c] * dys[i + c] + k1[c] * xs[i + c] + k0[c];
     }
   }
   dgammaOut.set(dgamma);
