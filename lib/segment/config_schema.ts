@@ -222,6 +222,11 @@ export const SEGMENT_SCHEMA = extendSchema(BASE_SCHEMA, {
       default: false,
       doc: "Test-time augmentation: average each tile's prediction over its 4 flips",
     }),
+    data_parallel: field.boolean({
+      default: true,
+      doc: "Split each batch of tiles between this thread and a worker on the CPU backends " +
+        "(a second core; the same probabilities), where the host can start one",
+    }),
     threshold: field.number({
       default: 0.75,
       doc: "Probability above which a pixel is foreground",

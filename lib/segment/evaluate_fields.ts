@@ -12,6 +12,7 @@ import { evaluateMasks, type MaskEvaluation } from "./metrics.ts";
 import { IMAGENET_NORMALIZATION, type ImageNormalization } from "../image/normalization.ts";
 import type { SegSample } from "./seg_dataset.ts";
 import { segmentImage } from "./segment_image.ts";
+import { startParallelTiles } from "./parallel_tiles.ts";
 
 /** Whole-field metrics and what they were computed from. */
 export interface FieldEvaluation extends MaskEvaluation {
@@ -33,27 +34,42 @@ export async function evaluateFields(
   model: tf.LayersModel,
   samples: readonly SegSample[],
   config: SegmentConfig,
-  options: { normalization?: ImageNormalization; onProgress?: ProgressListener } = {},
+  options: {
+    normalization?: ImageNormalization;
+    onProgress?: ProgressListener;
+    /** Starts a tile worker: with `infer.data_parallel`, two threads (parallel_tiles.ts). */
+    createTileWorker?: () => Worker;
+  } = {},
 ): Promise<FieldEvaluation> {
   const pairs: { id: string; pred: Uint8Array; truth: Uint8Array }[] = [];
-  for (const [i, sample] of samples.entries()) {
-    const { mask } = await segmentImage(model, {
-      width: sample.width,
-      height: sample.height,
-      channels: sample.channels,
-      data: sample.image,
-    }, {
-      infer: config.infer,
-      inputSize: config.data.input_size,
-      normalization: options.normalization ?? IMAGENET_NORMALIZATION,
-    });
-    pairs.push({ id: sample.id, pred: mask, truth: sample.mask });
-    options.onProgress?.({
-      job: "segment",
-      done: i + 1,
-      total: samples.length,
-      message: `whole fields (${sample.id})`,
-    });
+  const parallel = await startParallelTiles(
+    model,
+    config.infer.data_parallel,
+    options.createTileWorker,
+  );
+  try {
+    for (const [i, sample] of samples.entries()) {
+      const { mask } = await segmentImage(model, {
+        width: sample.width,
+        height: sample.height,
+        channels: sample.channels,
+        data: sample.image,
+      }, {
+        infer: config.infer,
+        inputSize: config.data.input_size,
+        normalization: options.normalization ?? IMAGENET_NORMALIZATION,
+        parallel,
+      });
+      pairs.push({ id: sample.id, pred: mask, truth: sample.mask });
+      options.onProgress?.({
+        job: "segment",
+        done: i + 1,
+        total: samples.length,
+        message: `whole fields (${sample.id})`,
+      });
+    }
+  } finally {
+    parallel?.dispose();
   }
   const report = evaluateMasks(pairs, { threshold: 0.5, emptyPolicy: config.metrics.empty });
   return { ...report, inference: config.infer, images: samples.length };

@@ -18,6 +18,7 @@ import { evaluateMasks, type MaskEvaluation } from "./metrics.ts";
 import type { ImageNormalization } from "../image/normalization.ts";
 import { overlayOutlines } from "./overlay.ts";
 import { quantifyRegions, type RegionQuantification } from "./quantify.ts";
+import { type ParallelTiles, startParallelTiles } from "./parallel_tiles.ts";
 import { segmentImage } from "./segment_image.ts";
 
 /** Options of {@linkcode segmentFiles}. */
@@ -32,6 +33,12 @@ export interface SegmentFilesOptions {
   out: Storage;
   readFile: (path: string) => Promise<Uint8Array>;
   onProgress?: ProgressListener;
+  /**
+   * Starts a tile worker (workers/tile_worker.ts); with `infer.data_parallel` each batch
+   * of tiles is split between this thread and it on the CPU backends. Without it, one
+   * thread.
+   */
+  createTileWorker?: () => Worker;
 }
 
 /** What {@linkcode segmentFiles} wrote, for the terminal. */
@@ -63,6 +70,23 @@ function _stem(path: string): string {
  * ```
  */
 export async function segmentFiles(options: SegmentFilesOptions): Promise<SegmentFilesReport> {
+  const { model, config } = options;
+  const parallel = await startParallelTiles(
+    model,
+    config.infer.data_parallel,
+    options.createTileWorker,
+  );
+  try {
+    return await _segmentFiles(options, parallel);
+  } finally {
+    parallel?.dispose();
+  }
+}
+
+async function _segmentFiles(
+  options: SegmentFilesOptions,
+  parallel: ParallelTiles | undefined,
+): Promise<SegmentFilesReport> {
   const { model, config, out } = options;
   const channels = model.inputs[0].shape[3] === 1 ? 1 : 3;
   const inputSize = model.inputs[0].shape[1] as number;
@@ -81,6 +105,7 @@ export async function segmentFiles(options: SegmentFilesOptions): Promise<Segmen
       infer: config.infer,
       inputSize,
       normalization: options.normalization,
+      parallel,
       onTile: (done, total) =>
         options.onProgress?.({
           job: "segment",

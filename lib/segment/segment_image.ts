@@ -12,6 +12,7 @@ import { foregroundProbability } from "./mask_objective.ts";
 import { type ImageNormalization, normalizeImage } from "../image/normalization.ts";
 import { labelRegions, type Region } from "./regions.ts";
 import { segmentField, thresholdField } from "./segment_field.ts";
+import type { ParallelTiles } from "./parallel_tiles.ts";
 
 /** An 8-bit whole field in memory (HWC), before normalisation. */
 export interface RawField {
@@ -67,6 +68,8 @@ export interface SegmentImageOptions {
   normalization: ImageNormalization;
   /** Called after each batch of tiles. */
   onTile?: (done: number, total: number) => void;
+  /** Splits each batch of tiles with a worker holding this model (parallel_tiles.ts). */
+  parallel?: ParallelTiles;
 }
 
 /**
@@ -92,8 +95,12 @@ export async function segmentImage(
   }
   const { infer } = options;
   const normalised = normalizeImage(image.data, image.channels, options.normalization);
+  const { parallel } = options;
   const probability = await segmentField(
-    (tiles) => tf.tidy(() => tileProbability(model, tiles, { flips: infer.tta })),
+    (tiles) =>
+      parallel
+        ? parallel.probability(tiles, { flips: infer.tta })
+        : tf.tidy(() => tileProbability(model, tiles, { flips: infer.tta })),
     { data: normalised, width: image.width, height: image.height, channels: image.channels },
     {
       tile: infer.tile,

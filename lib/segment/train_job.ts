@@ -229,7 +229,10 @@ export async function runSegmentationJob(
     const saved = await runFolder.loadModel();
     let test: FieldEvaluation;
     try {
-      test = await evaluateFields(saved, split.test, config, { onProgress: options.onProgress });
+      test = await evaluateFields(saved, split.test, config, {
+        onProgress: options.onProgress,
+        createTileWorker: options.createTileWorker,
+      });
     } finally {
       saved.dispose();
     }

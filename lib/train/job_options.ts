@@ -28,6 +28,11 @@ export interface TrainingJobHost {
    * batch is split between this thread and it. Without it the option is an error.
    */
   createWorker?: () => Worker;
+  /**
+   * Starts a tile worker (workers/tile_worker.ts): whole-field evaluation after
+   * segmentation training splits each batch of tiles with it (`infer.data_parallel`).
+   */
+  createTileWorker?: () => Worker;
 }
 
 /**

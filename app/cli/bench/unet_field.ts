@@ -4,6 +4,8 @@
  * normalisation, 20 tiles of 512 px resized to 256, forward in batches of 4, resized back
  * and max-merged (lib/segment/segment_field.ts), vs the same steps and network in PyTorch
  * (app/cli/bench/peers/unet_field.py). Weights are random: the time does not depend on them.
+ * On the CPU backends also with `infer.data_parallel` (lib/segment/parallel_tiles.ts: each
+ * batch of tiles split between this thread and a tile worker), as `deno task segment` runs.
  *
  * @module
  */
@@ -12,6 +14,8 @@ import { buildUnet } from "../../../lib/segment/unet.ts";
 import { IMAGENET_NORMALIZATION, normalizeImage } from "../../../lib/image/normalization.ts";
 import { segmentField } from "../../../lib/segment/segment_field.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
+import { ParallelTiles } from "../../../lib/segment/parallel_tiles.ts";
+import { createTileWorker } from "../tile_worker.ts";
 import { type BenchFigure, type BenchRow, benchRow, runPeer, timeMedian } from "./harness.ts";
 
 const _FIELD = { width: 2448, height: 2048 };
@@ -54,26 +58,42 @@ export const unetFieldFigure: BenchFigure = {
         inputChannels: 3,
         widths: _WIDTHS,
       });
+      const parallel = backend === "webgpu"
+        ? undefined
+        : new ParallelTiles({ model, createWorker: createTileWorker, backend: "wasm" });
       try {
-        const seconds = await timeMedian(async () => {
-          const data = normalizeImage(pixels, 3, IMAGENET_NORMALIZATION);
-          await segmentField(
-            (tiles) => model.predict(tiles) as tf.Tensor4D,
-            { data, ..._FIELD, channels: 3 },
-            _SETTINGS,
-          );
-        }, { warmup: 1, repeats });
-        rows.push(benchRow({
-          name: `unet_field_2448x2048_${backend}`,
-          unit: "fields/s",
-          value: 1 / seconds,
-          peer: peer.ok ? String(peer.value.version) : "PyTorch CPU",
-          peerValue: peer.ok ? 1 / Number(peer.value.seconds) : null,
-          backend,
-          machine: ctx.machine,
-          notes: [peer.ok ? undefined : peer.note],
-        }));
+        const time = (predict: (tiles: tf.Tensor4D) => tf.Tensor4D | Promise<tf.Tensor4D>) =>
+          timeMedian(async () => {
+            const data = normalizeImage(pixels, 3, IMAGENET_NORMALIZATION);
+            await segmentField(predict, { data, ..._FIELD, channels: 3 }, _SETTINGS);
+          }, { warmup: 1, repeats });
+        const seconds = await time((tiles) => model.predict(tiles) as tf.Tensor4D);
+        await parallel?.ready();
+        const parallelSeconds = parallel
+          ? await time((tiles) => parallel.probability(tiles))
+          : undefined;
+        for (
+          const [suffix, value] of [
+            ["", seconds],
+            ...(parallelSeconds === undefined ? [] : [["_parallel", parallelSeconds] as const]),
+          ] as const
+        ) {
+          rows.push(benchRow({
+            name: `unet_field_2448x2048${suffix}_${backend}`,
+            unit: "fields/s",
+            value: 1 / value,
+            peer: peer.ok ? String(peer.value.version) : "PyTorch CPU",
+            peerValue: peer.ok ? 1 / Number(peer.value.seconds) : null,
+            backend,
+            machine: ctx.machine,
+            notes: [
+              peer.ok ? undefined : peer.note,
+              suffix ? "infer.data_parallel: each batch of tiles split with a worker" : undefined,
+            ],
+          }));
+        }
       } finally {
+        parallel?.dispose();
         model.dispose();
       }
     }

@@ -21,6 +21,7 @@ import {
   segmentConfigFromRun,
 } from "../../../lib/segment/run_settings.ts";
 import { segmentWithRun } from "../../../lib/segment/segment_run.ts";
+import { createTileWorker } from "../tile_worker.ts";
 
 const _IMAGE = /\.(png|jpe?g|tiff?)$/i;
 
@@ -162,6 +163,7 @@ export const command: Command = {
         out: new FileStorage(resolve(config.run.out)),
         readFile: (path) => Deno.readFile(path),
         onProgress: bar.listener,
+        createTileWorker,
       });
     } finally {
       bar.stop();

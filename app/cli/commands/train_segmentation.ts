@@ -7,6 +7,7 @@
 import { FileStorage } from "../file_storage.ts";
 import { stoppedLine, withTrainingSession } from "../training_session.ts";
 import { createGradientWorker } from "../gradient_worker.ts";
+import { createTileWorker } from "../tile_worker.ts";
 import { runStorage, segLocation } from "../seg_locations.ts";
 import { initBackend } from "../../../lib/runtime/backend.ts";
 import type { SegmentConfig } from "../../../lib/segment/config_schema.ts";
@@ -40,6 +41,7 @@ export async function trainSegmentation(
       signal,
       runInfo: { versions: { deno: Deno.version.deno } },
       createWorker: createGradientWorker,
+      createTileWorker,
       onStart: ({ train, val, test, copied }) =>
         log(
           `images: train ${train.length}, val ${val.length}, test ${test.length}` +
