@@ -12,8 +12,9 @@
  * Dice (lib/segment/losses.ts), `AdamW.applyGradients` (lr 1e-3, weight decay 0.01), then
  * read the loss. Inference is `model.predict` of 4 tiles, then read the probabilities.
  * On the CPU backends the train step is also timed with `train.data_parallel` (each batch
- * split between this thread and a gradient worker, lib/train/data_parallel.ts): the second
- * core's share, as the PyTorch peer uses two threads.
+ * split between this thread and a gradient worker, lib/train/data_parallel.ts) and inference
+ * with `infer.data_parallel` (lib/segment/parallel_tiles.ts): the second core's share, as
+ * the PyTorch peer uses two threads.
  *
  * @module
  */
@@ -24,6 +25,8 @@ import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
 import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
 import { createGradientWorker } from "../gradient_worker.ts";
+import { ParallelTiles } from "../../../lib/segment/parallel_tiles.ts";
+import { createTileWorker } from "../tile_worker.ts";
 import {
   type BenchFigure,
   type BenchRow,
@@ -67,7 +70,7 @@ function _batch(rng: Rng, batch: number): { x: tf.Tensor4D; y: tf.Tensor4D } {
 /**
  * Median train-step seconds per batch size and forward seconds, on the current backend;
  * with `parallel`, the train steps split each batch with a gradient worker and the forward
- * pass is not timed (NaN).
+ * passes each batch of tiles with a tile worker.
  */
 async function _time(
   widths: readonly number[],
@@ -116,15 +119,25 @@ async function _time(
       }, { warmup: parallel ? PARALLEL_WARMUP : 1, repeats });
       tf.dispose([batch.x, batch.y]);
     }
-    if (parallel) return { train, forward: NaN };
     const tiles = _batch(rng, _FORWARD_BATCH);
-    const forward = await timeMedian(async () => {
-      const out = model.predict(tiles.x) as tf.Tensor;
-      await out.data();
-      out.dispose();
-    }, { warmup: 1, repeats });
-    tf.dispose([tiles.x, tiles.y]);
-    return { train, forward };
+    // Two threads for inference: half of the tiles in a tile worker (infer.data_parallel).
+    const tileSplit = options.parallel
+      ? new ParallelTiles({ model, createWorker: createTileWorker, backend: "wasm" })
+      : undefined;
+    try {
+      await tileSplit?.ready();
+      const forward = await timeMedian(async () => {
+        const out = tileSplit
+          ? await tileSplit.probability(tiles.x)
+          : model.predict(tiles.x) as tf.Tensor;
+        await out.data();
+        out.dispose();
+      }, { warmup: tileSplit ? PARALLEL_WARMUP : 1, repeats });
+      return { train, forward };
+    } finally {
+      tileSplit?.dispose();
+      tf.dispose([tiles.x, tiles.y]);
+    }
   } finally {
     parallel?.dispose();
     optimizer.dispose();
@@ -191,16 +204,28 @@ export const unetFigure: BenchFigure = {
             }));
           }
         }
-        rows.push(benchRow({
-          name: `unet_${size.name}_forward_b${_FORWARD_BATCH}_${backend}`,
-          unit: "tiles/s",
-          value: _FORWARD_BATCH / seconds.forward,
-          peer: peerName,
-          peerValue: peer.ok ? _FORWARD_BATCH / Number(peer.value.forward_seconds) : null,
-          backend,
-          machine: ctx.machine,
-          notes: [peerNote],
-        }));
+        for (
+          const [kind, forward] of [
+            ["forward", seconds.forward],
+            ...(parallel ? [["forward_parallel", parallel.forward] as const] : []),
+          ] as const
+        ) {
+          rows.push(benchRow({
+            name: `unet_${size.name}_${kind}_b${_FORWARD_BATCH}_${backend}`,
+            unit: "tiles/s",
+            value: _FORWARD_BATCH / forward,
+            peer: peerName,
+            peerValue: peer.ok ? _FORWARD_BATCH / Number(peer.value.forward_seconds) : null,
+            backend,
+            machine: ctx.machine,
+            notes: [
+              peerNote,
+              kind === "forward_parallel"
+                ? "infer.data_parallel: each batch of tiles split between the main thread and one worker"
+                : undefined,
+            ],
+          }));
+        }
       }
     }
     return rows;
