@@ -28,8 +28,7 @@ import {
   runPeer,
   timeMedian,
 } from "./harness.ts";
-import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
-import { createGradientWorker } from "../gradient_worker.ts";
+import { benchDataParallel } from "./two_core.ts";
 
 const _BATCH = 32;
 const _SIZE = 256;
@@ -96,13 +95,7 @@ async function _time(
   // Data-parallel rows: each micro-batch is split again between this thread and a gradient
   // worker (train.data_parallel), the second core's share.
   const parallel = options.parallel
-    ? new DataParallelGradients({
-      model,
-      tasks: _TASKS,
-      lossOptions: {},
-      createWorker: createGradientWorker,
-      backend: tf.getBackend() as "wasm",
-    })
+    ? benchDataParallel(model, { kind: "multi_task", tasks: _TASKS, lossOptions: {} })
     : undefined;
   await parallel?.ready();
   try {

@@ -13,8 +13,7 @@ import type { LabelSpec } from "../../../lib/data/labels.ts";
 import { multiTaskLoss } from "../../../lib/classify/losses.ts";
 import { initBackend } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
-import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
-import { createGradientWorker } from "../gradient_worker.ts";
+import { benchDataParallel } from "./two_core.ts";
 import {
   type BenchFigure,
   type BenchRow,
@@ -65,13 +64,7 @@ async function _trainSeconds(
   // AdamW without weight decay is Adam (the peer's optimiser).
   const optimizer = new AdamW(params, { learningRate: 1e-3, weightDecay: 0 });
   const parallel = options.parallel
-    ? new DataParallelGradients({
-      model,
-      tasks: _TASKS,
-      lossOptions: {},
-      createWorker: createGradientWorker,
-      backend: tf.getBackend() as "wasm",
-    })
+    ? benchDataParallel(model, { kind: "multi_task", tasks: _TASKS, lossOptions: {} })
     : undefined;
   try {
     await parallel?.ready();

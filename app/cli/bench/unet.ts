@@ -23,8 +23,7 @@ import { buildUnet } from "../../../lib/segment/unet.ts";
 import { bceDiceLoss } from "../../../lib/segment/losses.ts";
 import { initBackend, Rng } from "../../../lib/runtime/mod.ts";
 import { AdamW } from "../../../lib/train/adamw.ts";
-import { DataParallelGradients } from "../../../lib/train/data_parallel.ts";
-import { createGradientWorker } from "../gradient_worker.ts";
+import { benchDataParallel } from "./two_core.ts";
 import { ParallelTiles } from "../../../lib/segment/parallel_tiles.ts";
 import { createTileWorker } from "../tile_worker.ts";
 import {
@@ -90,12 +89,7 @@ async function _time(
   // The loss of the single-thread step (bceDiceLoss's default, a batch-wide Dice ratio);
   // split in two, that ratio becomes the mean of the halves' ratios: the same work.
   const parallel = options.parallel
-    ? new DataParallelGradients({
-      model,
-      objective: { kind: "mask", loss: "bce_dice", lossOptions: {} },
-      createWorker: createGradientWorker,
-      backend: tf.getBackend() as "wasm",
-    })
+    ? benchDataParallel(model, { kind: "mask", loss: "bce_dice", lossOptions: {} })
     : undefined;
   try {
     await parallel?.ready();

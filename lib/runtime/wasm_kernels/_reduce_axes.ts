@@ -8,7 +8,7 @@
  * @module
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend } from "./_wasm_ops.ts";
+import type { WasmBackend, WasmKernelArgs } from "./_wasm_ops.ts";
 
 /** x viewed as [outer, mid, inner], reduced over mid; outShape keeps keepDims in mind. */
 export interface MiddleReduction {
@@ -74,4 +74,24 @@ export function reduceMiddle(
     for (let i = 0; i < inner; i++) dst[o * inner + i] = acc[i] * scale;
   }
   return out;
+}
+
+/**
+ * A Sum- or Mean-like kernel: reductions {@linkcode middleReduction} accepts are done by
+ * {@linkcode reduceMiddle} scaled by `scaleOf(plan)`, all others by `original`.
+ */
+export function middleReductionKernel(
+  scaleOf: (plan: MiddleReduction) => number,
+): (original: tf.KernelFunc) => tf.KernelFunc {
+  return (original) =>
+    ((args: WasmKernelArgs) => {
+      const { x } = args.inputs as { x: tf.TensorInfo };
+      const { axis, keepDims } = args.attrs as unknown as {
+        axis: number | number[] | null;
+        keepDims: boolean;
+      };
+      const plan = x.dtype === "float32" ? middleReduction(x.shape, axis, keepDims) : null;
+      if (plan === null) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
+      return reduceMiddle(args.backend as WasmBackend, x, plan, scaleOf(plan));
+    }) as unknown as tf.KernelFunc;
 }

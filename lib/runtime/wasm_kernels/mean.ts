@@ -5,20 +5,7 @@
  *
  * @module
  */
-import type * as tf from "@tensorflow/tfjs";
-import { middleReduction, reduceMiddle } from "./_reduce_axes.ts";
-import type { WasmBackend, WasmKernelArgs } from "./_wasm_ops.ts";
+import { middleReductionKernel } from "./_reduce_axes.ts";
 
 /** Our Mean, falling back to `original` (tfjs-wasm's kernel) for other reductions. */
-export function meanWasm(original: tf.KernelFunc): tf.KernelFunc {
-  return ((args: WasmKernelArgs) => {
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    const { axis, keepDims } = args.attrs as unknown as {
-      axis: number | number[];
-      keepDims: boolean;
-    };
-    const plan = x.dtype === "float32" ? middleReduction(x.shape, axis, keepDims) : null;
-    if (plan === null) return original(args as unknown as Parameters<tf.KernelFunc>[0]);
-    return reduceMiddle(args.backend as WasmBackend, x, plan, 1 / plan.mid);
-  }) as unknown as tf.KernelFunc;
-}
+export const meanWasm = middleReductionKernel((plan) => 1 / plan.mid);
