@@ -286,7 +286,7 @@ testWithData("the CLI's file source (seek + read) gives what the in-memory sourc
   const [fromFile, fromMemory] = [await readEdf(file), await readEdf(bytesSource(bytes))];
   assert.deepEqual(fromFile.data, fromMemory.data);
   assert.deepEqual(fromFile.annotations, fromMemory.annotations);
-  // Concurrent reads are queued, not interleaved.
+  // Concurrent reads do not interleave.
   const parts = await Promise.all([0, 1000, 5, 77].map((o) => file.read(o * 101, 333)));
   parts.forEach((part, i) =>
     assert.deepEqual(
