@@ -63,42 +63,30 @@ export class Scratch {
 
 /**
  * Filter [KH, KW, Cin, Cout] -> rotated by 180 degrees and with channels swapped:
- * [KH, KW, Cout, Cin], out[i, j, o, c] = w[KH-1-i, KW-1-j, c, o]. The filter is small, so a
- * plain loop is fine here.
+ * [KH, KW, Cout, Cin], out[i, j, o, c] = w[KH-1-i, KW-1-j, c, o]. With a `phase` of a
+ * strided filter, only its taps (qi·sh + ry, qj·sw + rx), rotated the same way:
+ * [NY, NX, Cout, Cin], out[a, a2] = w[(NY-1-a)·sh + ry, (NX-1-a2)·sw + rx]. The filter is
+ * small, so a plain loop is fine here.
  */
-export function flipFilter(backend: WasmBackend, filter: tf.TensorInfo): tf.TensorInfo {
+export function flipFilter(
+  backend: WasmBackend,
+  filter: tf.TensorInfo,
+  phase: { sh: number; sw: number; ry: number; rx: number } = { sh: 1, sw: 1, ry: 0, rx: 0 },
+): tf.TensorInfo {
   const [kh, kw, cin, cout] = filter.shape;
-  const out = backend.makeOutput([kh, kw, cout, cin], "float32");
+  const { sh, sw, ry, rx } = phase;
+  const ny = Math.ceil((kh - ry) / sh), nx = Math.ceil((kw - rx) / sw); // taps in the phase
+  const out = backend.makeOutput([ny, nx, cout, cin], "float32");
   const w = backend.typedArrayFromHeap(filter);
   const r = backend.typedArrayFromHeap(out);
-  for (let i = 0; i < kh; i++) {
-    for (let j = 0; j < kw; j++) {
-      const srcBase = ((kh - 1 - i) * kw + (kw - 1 - j)) * cin * cout;
-      const dstBase = (i * kw + j) * cout * cin;
+  for (let a = 0; a < ny; a++) {
+    for (let a2 = 0; a2 < nx; a2++) {
+      const srcBase = (((ny - 1 - a) * sh + ry) * kw + (nx - 1 - a2) * sw + rx) * cin * cout;
+      const dstBase = (a * nx + a2) * cout * cin;
       for (let c = 0; c < cin; c++) {
         for (let o = 0; o < cout; o++) r[dstBase + o * cin + c] = w[srcBase + c * cout + o];
       }
     }
   }
   return out;
-}
-
-/**
- * [B, H, W, C] -> [B, H*s, W*s, C] with x at rows/columns 0, s, 2s, ... and zeros
- * elsewhere (the "transposed" layout of a stride-s convolution's output gradient).
- */
-export function spreadByStride(
-  scratch: Scratch,
-  x: tf.TensorInfo,
-  sh: number,
-  sw: number,
-): tf.TensorInfo {
-  if (sh === 1 && sw === 1) return x;
-  const [b, h, w, c] = x.shape;
-  const six = scratch.run("Reshape", { x }, { shape: [b, h, 1, w, 1, c] });
-  const padded = scratch.run("PadV2", { x: six }, {
-    paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]],
-    constantValue: 0,
-  });
-  return scratch.run("Reshape", { x: padded }, { shape: [b, h * sh, w * sw, c] });
 }
