@@ -10,6 +10,8 @@ import type { ByteSource } from "../../lib/eeg/edf/mod.ts";
 export interface FileByteSource extends ByteSource, Disposable {
   /** The path it was opened from. */
   readonly path: string;
+  /** Copies into `target` from `offset`; fewer bytes only where the file ended early. */
+  readInto(offset: number, target: Uint8Array): Promise<number>;
   /** Closes the file; later reads reject. */
   close(): void;
 }
@@ -47,20 +49,23 @@ export function openFileByteSource(path: string | URL): Promise<FileByteSource> 
   }
   let closed = false;
   const readAt = (offset: number, length: number): Uint8Array => {
+    const bytes = new Uint8Array(length);
+    return bytes.subarray(0, readIntoAt(offset, bytes));
+  };
+  const readIntoAt = (offset: number, target: Uint8Array): number => {
     if (closed) {
       throw new TypeError(
         `Cannot read ${String(path)} as the source must be open: current value is closed`,
       );
     }
     file.seekSync(offset, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(length);
     let filled = 0;
-    while (filled < length) {
-      const n = file.readSync(bytes.subarray(filled));
-      if (n === null || n === 0) return bytes.subarray(0, filled);
+    while (filled < target.length) {
+      const n = file.readSync(target.subarray(filled));
+      if (n === null || n === 0) break;
       filled += n;
     }
-    return bytes;
+    return filled;
   };
   const close = () => {
     if (closed) return;
@@ -84,6 +89,24 @@ export function openFileByteSource(path: string | URL): Promise<FileByteSource> 
       }
       try {
         return Promise.resolve(readAt(offset, length));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    },
+    readInto(offset: number, target: Uint8Array): Promise<number> {
+      if (
+        !Number.isSafeInteger(offset) || offset < 0 || offset + target.length > size ||
+        !(target instanceof Uint8Array)
+      ) {
+        return Promise.reject(
+          new RangeError(
+            `Cannot read bytes as the range must lie within the ${size}-byte file: ` +
+              `current value is offset ${offset}, length ${target?.length}`,
+          ),
+        );
+      }
+      try {
+        return Promise.resolve(readIntoAt(offset, target));
       } catch (error) {
         return Promise.reject(error);
       }

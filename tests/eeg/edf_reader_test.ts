@@ -3,6 +3,7 @@ import {
   bytesSource,
   EdfReader,
   type EdfSignalBlock,
+  parseTals,
   readEdf,
   signalScale,
   writeEdf,
@@ -376,4 +377,77 @@ Deno.test("a file with only an annotation signal reads its annotations", async (
     { onset: 1, duration: 0, description: "start" },
   ]);
   assert.deepEqual((await reader.readSignals()).data, []);
+});
+
+testWithData(
+  "readEdf's one chunked pass gives what EdfReader's signal and annotation reads give",
+  [EEGMAT_FILES[0], BDF_FILE, PARKINSONS_FILE],
+  async (...files) => {
+    for (const bytes of files) {
+      // A file source with readInto (chunks of whole records in one reused buffer) and the
+      // in-memory source (views): both against the lazy reader.
+      const path = await Deno.makeTempFile({ suffix: ".edf" });
+      try {
+        await Deno.writeFile(path, bytes);
+        using file = await openFileByteSource(path);
+        const reader = await EdfReader.open(bytesSource(bytes));
+        const expected = await reader.readSignals();
+        const annotations = await reader.readAnnotations();
+        for (const recording of [await readEdf(file), await readEdf(bytesSource(bytes))]) {
+          assert.deepEqual(recording.signals, expected.signals);
+          assert.deepEqual(recording.data, expected.data);
+          assert.deepEqual(recording.annotations, annotations);
+          assert.deepEqual(recording.warnings, reader.warnings);
+        }
+      } finally {
+        await Deno.remove(path);
+      }
+    }
+  },
+);
+
+Deno.test("readEdf on a file cut short names the byte where the data stops", async () => {
+  const bytes = writeEdf({
+    signals: [{ label: "Cz", sampleRateHz: 256, data: new Float32Array(256 * 600) }],
+    annotations: [{ onset: 1, description: "x" }],
+  });
+  const path = await Deno.makeTempFile({ suffix: ".edf" });
+  try {
+    await Deno.writeFile(path, bytes);
+    using file = await openFileByteSource(path);
+    // The header (read at open) says 600 records; the file shrinks before the data is read.
+    const cut = bytes.length - 1000;
+    const shrunk = { size: file.size, read: file.read, readInto: file.readInto };
+    shrunk.readInto = (offset: number, target: Uint8Array) =>
+      file.readInto(offset, target.subarray(0, Math.max(0, Math.min(target.length, cut - offset))));
+    await assert.rejects(
+      readEdf(shrunk),
+      (error: Error) => {
+        assert.equal(error.name, "EdfFormatError");
+        assert.match(error.message, new RegExp(`current value is \\d+ bytes`));
+        assert.equal((error as unknown as { byteOffset: number }).byteOffset, cut);
+        return true;
+      },
+    );
+    const readInto = await file.readInto(bytes.length - 10, new Uint8Array(10));
+    assert.equal(readInto, 10);
+    await assert.rejects(file.readInto(bytes.length - 2, new Uint8Array(3)), RangeError);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("TALs with non-ASCII texts decode as UTF-8; ASCII ones take the fast path", () => {
+  const bytes = new TextEncoder().encode(
+    "+0\x14\x14\0+1.5\x152\x14Augen zu \u00b5V \u2013 \u00e9\x14b\x14\0",
+  );
+  const { tals, issues } = parseTals(bytes);
+  assert.deepEqual(issues, []);
+  assert.deepEqual(tals.map((t) => [t.onset, t.duration, t.texts]), [
+    [0, null, [""]],
+    [1.5, 2, ["Augen zu \u00b5V \u2013 \u00e9", "b"]],
+  ]);
+  // A non-ASCII byte in the onset is an issue that shows the text as UTF-8.
+  const bad = parseTals(new TextEncoder().encode("+1\u00e9\x14x\x14\0"));
+  assert.equal(bad.issues[0].value, "+1\u00e9");
 });

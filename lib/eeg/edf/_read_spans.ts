@@ -55,14 +55,7 @@ export async function _readSpanChunks(
   let end = 0;
   const flush = async () => {
     if (group.length === 0) return;
-    const chunk = await source.read(start, end - start);
-    if (chunk.length !== end - start) {
-      throw new EdfFormatError(
-        `Cannot read EDF data at byte ${start} as the source must return ${end - start} bytes: ` +
-          `current value is ${chunk.length} bytes`,
-        { field: "data record", byteOffset: start + chunk.length },
-      );
-    }
+    const chunk = await _readExactly(source, start, end - start);
     for (let i = 0; i < group.length; i++) visit(group[i], chunk, group[i].offset - start);
     group = [];
   };
@@ -80,4 +73,32 @@ export async function _readSpanChunks(
     end = spanEnd;
   }
   await flush();
+}
+
+/**
+ * Exactly `length` bytes of `source` from `offset`: into `scratch` (its first `length`
+ * bytes) when given and the source has `readInto`, else by `read`. A short read (a file
+ * that ends early) is an EdfFormatError naming the byte where the data stops.
+ */
+export async function _readExactly(
+  source: ByteSource,
+  offset: number,
+  length: number,
+  scratch: Uint8Array | null = null,
+): Promise<Uint8Array> {
+  let chunk: Uint8Array;
+  if (scratch !== null && source.readInto && scratch.length >= length) {
+    const target = scratch.subarray(0, length);
+    chunk = target.subarray(0, await source.readInto(offset, target));
+  } else {
+    chunk = await source.read(offset, length);
+  }
+  if (chunk.length !== length) {
+    throw new EdfFormatError(
+      `Cannot read EDF data at byte ${offset} as the source must return ${length} bytes: ` +
+        `current value is ${chunk.length} bytes`,
+      { field: "data record", byteOffset: offset + chunk.length },
+    );
+  }
+  return chunk;
 }

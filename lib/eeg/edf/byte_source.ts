@@ -15,6 +15,13 @@ export interface ByteSource {
    * The returned view may share memory with the source: callers must not write to it.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: copies the bytes from `offset` into `target` (as many as fit) and resolves to
+   * how many were copied, fewer only at the end of the data. Sources that copy anyway (files)
+   * offer it so that a reader can reuse one buffer for every chunk instead of a fresh one per
+   * read; sources whose `read` returns views (bytes in memory) leave it out.
+   */
+  readInto?(offset: number, target: Uint8Array): Promise<number>;
 }
 
 /**

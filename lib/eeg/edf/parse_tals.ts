@@ -77,7 +77,7 @@ function _parseOne(bytes: Uint8Array, start: number, end: number, issues: TalIss
     });
     return null;
   }
-  const timing = _utf8.decode(bytes.subarray(start, firstSeparator));
+  const timing = _text(bytes, start, firstSeparator);
   const [onsetText, durationText, ...extra] = timing.split("\x15");
   if (
     !_ONSET.test(onsetText) || extra.length > 0 ||
@@ -97,15 +97,31 @@ function _parseOne(bytes: Uint8Array, start: number, end: number, issues: TalIss
       value: _shown(bytes, start, end),
     });
   }
-  const body = _utf8.decode(bytes.subarray(firstSeparator + 1, end));
-  const texts = body.split("\x14");
-  if (texts.length > 1 && texts[texts.length - 1] === "") texts.pop();
+  let texts: string[];
+  if (end === firstSeparator + 2 && bytes[firstSeparator + 1] === 0x14) {
+    texts = [""]; // the time-keeping TAL of every record: "+onset" 0x14 0x14
+  } else {
+    texts = _text(bytes, firstSeparator + 1, end).split("\x14");
+    if (texts.length > 1 && texts[texts.length - 1] === "") texts.pop();
+  }
   return {
     onset: Number(onsetText),
     duration: durationText === undefined ? null : Number(durationText),
     texts,
     byteOffset: start,
   };
+}
+
+/**
+ * UTF-8 text of bytes [start, end). ASCII runs (every onset, most texts) skip the
+ * TextDecoder, whose per-call cost dominated reading a file's annotations (a TAL per record).
+ */
+function _text(bytes: Uint8Array, start: number, end: number): string {
+  if (end - start > 256) return _utf8.decode(bytes.subarray(start, end));
+  for (let i = start; i < end; i++) {
+    if (bytes[i] >= 0x80) return _utf8.decode(bytes.subarray(start, end));
+  }
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
 }
 
 function _shown(bytes: Uint8Array, start: number, end: number): string {

@@ -4,10 +4,14 @@
  *
  * @module
  */
-import { type ByteSource, bytesSource } from "./byte_source.ts";
+import type { ByteSource } from "./byte_source.ts";
 import type { EdfHeader, EdfSignalHeader } from "./edf_header.ts";
 import { type EdfOpenOptions, EdfReader } from "./edf_reader.ts";
 import type { EdfAnnotation } from "./edf_timeline.ts";
+import { signalScale } from "./signal_scale.ts";
+import { _decodeSamples, _int16View } from "./_decode_samples.ts";
+import { _readExactly } from "./_read_spans.ts";
+import { _TimelineBuilder } from "./_timeline_builder.ts";
 
 /** Everything in a file: every ordinary signal in full, and the annotations. */
 export interface EdfRecordingData {
@@ -22,15 +26,15 @@ export interface EdfRecordingData {
 }
 
 /**
- * Files up to this size are read in one call and decoded from memory: the signals and the
- * annotations then share one read instead of two passes over the data records.
+ * Bytes per read of a source that offers `readInto`: whole records up to about this much go
+ * into one buffer that is reused for every chunk, so the bytes are decoded while they are
+ * still in the L2 cache and no fresh pages are faulted in per file.
  */
-const _WHOLE_READ_BYTES = 256 << 20;
+const _CHUNK_BYTES = 512 << 10;
 
 /**
- * Opens `source`, reads all ordinary signals (records concatenated as stored) and the
- * annotations. Files up to 256 MiB are read whole in one call; larger ones in chunks
- * (signals, then annotations).
+ * Opens `source` and reads all ordinary signals (records concatenated as stored) and the
+ * annotations in one pass over the data records, in chunks of whole records.
  *
  * @example
  * ```ts
@@ -49,22 +53,62 @@ export async function readEdf(
   source: ByteSource,
   options: EdfOpenOptions = {},
 ): Promise<EdfRecordingData> {
-  const reader = await EdfReader.open(await _wholeIfSmall(source), options);
-  const block = await reader.readSignals();
-  const annotations = await reader.readAnnotations();
+  const reader = await EdfReader.open(source, options);
+  const { header } = reader;
+  const { recordCount, recordBytes, headerBytes, bytesPerSample } = header;
+  const signals = header.signals.filter((s) => !s.isAnnotation);
+  const data = signals.map((s) => new Float32Array(recordCount * s.samplesPerRecord));
+  const scales = signals.map(signalScale);
+  const annotationOffsets = header.signals.filter((s) => s.isAnnotation).map((s) => [
+    s.recordByteOffset,
+    s.samplesPerRecord * bytesPerSample,
+  ]);
+  const timelineWarnings: string[] = [];
+  const timeline = new _TimelineBuilder(header, {
+    onInvalid: options.onInvalid,
+    warnings: timelineWarnings,
+  });
+  const recordsPerChunk = Math.max(1, Math.floor(_CHUNK_BYTES / Math.max(1, recordBytes)));
+  const scratch = source.readInto && recordBytes > 0
+    ? new Uint8Array(Math.min(recordCount, recordsPerChunk) * recordBytes)
+    : null;
+  for (let first = 0; first < recordCount; first += recordsPerChunk) {
+    const records = Math.min(recordsPerChunk, recordCount - first);
+    const chunk = await _readExactly(
+      source,
+      headerBytes + first * recordBytes,
+      records * recordBytes,
+      scratch,
+    );
+    const int16 = bytesPerSample === 2 ? _int16View(chunk) : null;
+    for (let r = 0; r < records; r++) {
+      const recordIndex = r * recordBytes;
+      for (let c = 0; c < signals.length; c++) {
+        const { samplesPerRecord: n, recordByteOffset } = signals[c];
+        _decodeSamples(
+          chunk,
+          bytesPerSample,
+          recordIndex + recordByteOffset,
+          n,
+          data[c],
+          (first + r) * n,
+          scales[c].gain,
+          scales[c].offset,
+          int16,
+        );
+      }
+      for (let slot = 0; slot < annotationOffsets.length; slot++) {
+        const [offset, length] = annotationOffsets[slot];
+        const start = recordIndex + offset;
+        timeline.add(first + r, slot, chunk.subarray(start, start + length));
+      }
+    }
+  }
   return {
-    header: reader.header,
-    signals: block.signals,
-    data: block.data,
-    annotations,
-    warnings: reader.warnings,
+    header,
+    signals,
+    data,
+    annotations: timeline.finish().annotations,
+    warnings: [...reader.warnings, ...timelineWarnings],
   };
-}
-
-/** The source's bytes in memory when it is small enough and reads back in full, else the source. */
-async function _wholeIfSmall(source: ByteSource): Promise<ByteSource> {
-  if (!(source.size > 0 && source.size <= _WHOLE_READ_BYTES)) return source;
-  const bytes = await source.read(0, source.size);
-  // A short read (a file that shrank) is left to the reader, which reports where it failed.
-  return bytes.length === source.size ? bytesSource(bytes) : source;
 }
