@@ -32,6 +32,12 @@ export const CLASSIFY_SCHEMA = extendSchema(BASE_SCHEMA, {
       default: [],
       doc: "Labels to learn, by name; [] learns every label the dataset has",
     }),
+    subject_centering: field.boolean({
+      default: false,
+      doc: "Subtract from every image the mean image of its subject's windows in the same " +
+        "split (metadata column subject), in training, validation, test and evaluate. " +
+        "Label-free, but it needs all of a subject's recordings together at test time",
+    }),
   },
   model: {
     backbone: field.choice({

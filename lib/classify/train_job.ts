@@ -50,9 +50,10 @@ export interface TrainingJobResult {
 export async function runTrainingJob(options: TrainingJobOptions): Promise<TrainingJobResult> {
   const { config, roots } = options;
   const tasks = await datasetTasks(roots, config.data.tasks);
-  const train = await openImageDataset(roots, "train", tasks);
-  const val = await openImageDataset(roots, "val", tasks);
-  const test = await openImageDataset(roots, "test", tasks);
+  const open = { subjectCentering: config.data.subject_centering };
+  const train = await openImageDataset(roots, "train", tasks, open);
+  const val = await openImageDataset(roots, "val", tasks, open);
+  const test = await openImageDataset(roots, "test", tasks, open);
   if (train.source.size === 0) {
     throw new RangeError("Cannot train as the train split is empty: current value is 0 rows");
   }

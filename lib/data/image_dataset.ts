@@ -30,7 +30,24 @@ export interface ImageDataset {
   rows: Record<string, string>[];
   /** [height, width, channels] of every image. */
   inputShape: [number, number, number];
-  normalization: { scale: number; offset: number };
+  /**
+   * Inputs are pixel * scale + offset; with subjectCentering, minus the mean of that over
+   * the subject's rows of this split.
+   */
+  normalization: { scale: number; offset: number; subjectCentering: boolean };
+}
+
+/** Options of {@linkcode openImageDataset}. */
+export interface OpenImageDatasetOptions {
+  /**
+   * Subtract, per subject (metadata column `subject`, per dataset folder), the mean input
+   * image over that subject's rows of the opened split. It uses no labels, only the
+   * subject's other windows: on the Math recordings it removes the differences between
+   * people (their overall spectrum, electrode impedances) that dominate rest-vs-task
+   * differences. It assumes each subject's rows span their recordings as a whole (true of
+   * subject-wise splits and of `all`).
+   */
+  subjectCentering?: boolean;
 }
 
 /** The tasks to learn: the configured names, or every label the metadata has. */
@@ -65,7 +82,9 @@ export async function openImageDataset(
   roots: DatasetRoot[],
   split: string,
   tasks: LabelSpec[],
+  options: OpenImageDatasetOptions = {},
 ): Promise<ImageDataset> {
+  const { subjectCentering = false } = options;
   const rows: (Record<string, string> & { _root: string })[] = [];
   const byName = new Map(roots.map((r) => [r.name, r]));
   for (const root of roots) {
@@ -97,6 +116,22 @@ export async function openImageDataset(
     inputShape = [first.height, first.width, first.channels];
   }
   const [h, w, c] = inputShape;
+  const readImage = async (row: Record<string, string> & { _root: string }) => {
+    const image = decodePng(await byName.get(row._root)!.files.readBytes(row.file_name), {
+      source: `${row._root}/${row.file_name}`,
+    });
+    if (image.width !== w || image.height !== h || image.channels !== c) {
+      throw new RangeError(
+        `Cannot batch ${row._root}/${row.file_name} as every image must be ${w}x${h}x${c}: ` +
+          `current value is ${image.width}x${image.height}x${image.channels}`,
+      );
+    }
+    return { data: image.data, scale: image.depth === 16 ? 1 / 65535 : 1 / 255 };
+  };
+  // Per row, the subject's mean image to subtract (null: none).
+  const means: (Float32Array | null)[] = subjectCentering
+    ? await _subjectMeans(rows, split, h * w * c, readImage)
+    : rows.map(() => null);
   const source: BatchSource = {
     size: rows.length,
     targets(task) {
@@ -111,19 +146,14 @@ export async function openImageDataset(
     async batch(indices): Promise<Batch> {
       const pixels = new Float32Array(indices.length * h * w * c);
       for (const [k, i] of indices.entries()) {
-        const row = rows[i];
-        const image = decodePng(await byName.get(row._root)!.files.readBytes(row.file_name), {
-          source: `${row._root}/${row.file_name}`,
-        });
-        if (image.width !== w || image.height !== h || image.channels !== c) {
-          throw new RangeError(
-            `Cannot batch ${row._root}/${row.file_name} as every image must be ${w}x${h}x${c}: ` +
-              `current value is ${image.width}x${image.height}x${image.channels}`,
-          );
-        }
+        const { data, scale } = await readImage(rows[i]);
         const offset = k * h * w * c;
-        const scale = image.depth === 16 ? 1 / 65535 : 1 / 255;
-        for (let p = 0; p < image.data.length; p++) pixels[offset + p] = image.data[p] * scale;
+        const mean = means[i];
+        if (mean === null) {
+          for (let p = 0; p < data.length; p++) pixels[offset + p] = data[p] * scale;
+        } else {
+          for (let p = 0; p < data.length; p++) pixels[offset + p] = data[p] * scale - mean[p];
+        }
       }
       return {
         x: tf.tensor4d(pixels, [indices.length, h, w, c]), // [B, H, W, C]
@@ -133,7 +163,52 @@ export async function openImageDataset(
       };
     },
   };
-  return { source, rows, inputShape, normalization: { scale: 1 / 255, offset: 0 } };
+  return {
+    source,
+    rows,
+    inputShape,
+    normalization: { scale: 1 / 255, offset: 0, subjectCentering },
+  };
+}
+
+/** Each row's subject mean image (pixel * scale averaged over the subject's rows). */
+async function _subjectMeans(
+  rows: (Record<string, string> & { _root: string })[],
+  split: string,
+  size: number,
+  readImage: (row: Record<string, string> & { _root: string }) => Promise<{
+    data: ArrayLike<number>;
+    scale: number;
+  }>,
+): Promise<Float32Array[]> {
+  const groups = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const subject = row.subject;
+    if (subject === undefined || subject === "") {
+      throw new RangeError(
+        `Cannot center ${row._root}/${split === "all" ? "" : `${split}-`}metadata.csv row ${
+          i + 2
+        } by subject as data.subject_centering needs a subject in every row: current value is ${
+          JSON.stringify(subject ?? null)
+        }`,
+      );
+    }
+    const key = `${row._root}\0${subject}`;
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [i]);
+    else group.push(i);
+  });
+  const means = new Array<Float32Array>(rows.length);
+  for (const members of groups.values()) {
+    const sum = new Float64Array(size);
+    for (const i of members) {
+      const { data, scale } = await readImage(rows[i]);
+      for (let p = 0; p < size; p++) sum[p] += data[p] * scale;
+    }
+    const mean = Float32Array.from(sum, (v) => v / members.length);
+    for (const i of members) means[i] = mean;
+  }
+  return means;
 }
 
 /** SHA-256 of the datasets' metadata files: the run's data fingerprint. */

@@ -12,9 +12,10 @@ profile), pools rows into 32 bands, and runs leave-one-subject-out cross-validat
   channel's mean (per window and channel: keeps only the spectral shape);
 - the same with the spread over time (std over the 12 frames) added;
 - a random forest;
-- an upper bound that is NOT a valid method: each subject's windows z-scored with that
-  subject's own statistics over both states (it needs the test subject's rest and task
-  recordings together, and knows they are balanced).
+- per-subject centring (what `data.subject_centering` does for the CNN): each subject's
+  profiles minus that subject's mean profile over all its windows, and the same z-scored.
+  No labels are used, but the test subject's windows of both states are centred together
+  (transductive: a new subject must be evaluated with all of its recordings at once).
 
 Prints one JSON object: per setting, the pooled balanced accuracy over all windows and the
 per-subject balanced accuracies. Run with Debian's Python (scikit-learn, Pillow):
@@ -101,9 +102,12 @@ results = {
         np.concatenate([features("raw"), bands(spread).reshape(len(y), -1)], 1), logistic),
     "forest_raw": loso(features("raw"), forest),
 }
-upper = features("raw").copy()
+centred = features("raw").copy()
+zscored = centred.copy()
 for s in subjects:
     m = subject == s
-    upper[m] = (upper[m] - upper[m].mean(0)) / (upper[m].std(0) + 1e-6)
-results["NOT_VALID_upper_bound_per_subject_zscore"] = loso(upper, logistic)
+    centred[m] = centred[m] - centred[m].mean(0)
+    zscored[m] = centred[m] / (zscored[m].std(0) + 1e-6)
+results["logistic_per_subject_centred"] = loso(centred, logistic)
+results["logistic_per_subject_zscore"] = loso(zscored, logistic)
 print(json.dumps(results, indent=1))

@@ -72,7 +72,11 @@ export const command: Command = {
       roots.push({ name: dir, files });
     }
     const split = ctx.values.split as string;
-    const data = await openImageDataset(roots, split, tasks);
+    // A model trained on subject-centred inputs is evaluated on inputs centred the same way
+    // (each subject of the evaluated rows by its own mean; runs from before the option lack it).
+    const data = await openImageDataset(roots, split, tasks, {
+      subjectCentering: config.data?.subject_centering ?? false,
+    });
     if (data.source.size === 0) throw new UsageError(`split "${split}" has no rows`);
     const backend = await initBackend({ backend: ctx.values.backend as "auto" });
     const model = await run.loadModel();
