@@ -19,6 +19,7 @@ export class _TimelineBuilder {
   readonly #onInvalid: OnInvalid;
   readonly #warnings: string[];
   readonly #slotOffsets: number[];
+  readonly #slotLengths: number[];
   readonly #keeping: Float64Array;
   readonly #annotations: EdfAnnotation[] = [];
 
@@ -26,7 +27,9 @@ export class _TimelineBuilder {
     this.#header = header;
     this.#onInvalid = options.onInvalid ?? "warn";
     this.#warnings = options.warnings ?? [];
-    this.#slotOffsets = header.signals.filter((s) => s.isAnnotation).map((s) => s.recordByteOffset);
+    const slots = header.signals.filter((s) => s.isAnnotation);
+    this.#slotOffsets = slots.map((s) => s.recordByteOffset);
+    this.#slotLengths = slots.map((s) => s.samplesPerRecord * header.bytesPerSample);
     this.#keeping = new Float64Array(header.recordCount).fill(NaN);
   }
 
@@ -68,6 +71,14 @@ export class _TimelineBuilder {
         new TextDecoder().decode(bytes.subarray(0, 24)),
         "the onset that follows the previous record",
       );
+    }
+  }
+
+  /** Every annotation signal of one whole data record that starts at `bytes[index]`. */
+  addRecord(record: number, bytes: Uint8Array, index: number): void {
+    for (let slot = 0; slot < this.#slotOffsets.length; slot++) {
+      const start = index + this.#slotOffsets[slot];
+      this.add(record, slot, bytes.subarray(start, start + this.#slotLengths[slot]));
     }
   }
 

@@ -59,10 +59,6 @@ export async function readEdf(
   const signals = header.signals.filter((s) => !s.isAnnotation);
   const data = signals.map((s) => new Float32Array(recordCount * s.samplesPerRecord));
   const scales = signals.map(signalScale);
-  const annotationOffsets = header.signals.filter((s) => s.isAnnotation).map((s) => [
-    s.recordByteOffset,
-    s.samplesPerRecord * bytesPerSample,
-  ]);
   const timelineWarnings: string[] = [];
   const timeline = new _TimelineBuilder(header, {
     onInvalid: options.onInvalid,
@@ -97,11 +93,7 @@ export async function readEdf(
           int16,
         );
       }
-      for (let slot = 0; slot < annotationOffsets.length; slot++) {
-        const [offset, length] = annotationOffsets[slot];
-        const start = recordIndex + offset;
-        timeline.add(first + r, slot, chunk.subarray(start, start + length));
-      }
+      timeline.addRecord(first + r, chunk, recordIndex);
     }
   }
   return {
